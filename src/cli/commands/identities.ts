@@ -1,0 +1,55 @@
+// `ambassador identity …`: link a platform identity to a member, and verify it.
+import type { Command } from 'commander';
+import { withContext, type GlobalOptions } from '../context.js';
+import { printJson, printLines } from '../output.js';
+import { identityView } from '../views.js';
+import { formatIdentity, parseIdentity, type IdentityRef } from '../../domain/identities.js';
+import { UserError } from '../../store/errors.js';
+import { linkIdentity, verifyIdentity } from '../../store/identities.js';
+import { requireMember } from '../../store/members.js';
+
+function identityArgument(text: string): IdentityRef {
+  const parsed = parseIdentity(text);
+  if (!parsed.ok) throw new UserError(parsed.error);
+  return parsed.identity;
+}
+
+export function registerIdentityCommands(program: Command, globals: () => GlobalOptions): void {
+  const identity = program.command('identity').description("link and verify members' public identities");
+
+  identity
+    .command('add <handle> <identity>')
+    .description('link PLATFORM:ID, e.g. github:jdoe, stackexchange:12345, feed:https://example.com/feed.xml')
+    .option('--verified', 'mark it verified now (a manager checked it)')
+    .option('--allow-erased', 'link an identity of a person who was erased before, on their request')
+    .option('--json', 'print JSON')
+    .action(async (handle: string, text: string, options) =>
+      withContext(globals(), async ({ store, actor }) => {
+        const ref = identityArgument(text);
+        const member = await requireMember(store.db, handle);
+        const row = await linkIdentity(
+          store.db,
+          member.id,
+          ref,
+          { verified: Boolean(options.verified), method: 'manager', allowErased: Boolean(options.allowErased) },
+          actor,
+        );
+        if (options.json) printJson(identityView(row));
+        else printLines([`linked ${formatIdentity(ref)} to ${member.handle}${row.verified_at ? ' (verified)' : ''}`]);
+      }),
+    );
+
+  identity
+    .command('verify <handle> <identity>')
+    .description("mark a linked identity verified (a manager's decision)")
+    .option('--json', 'print JSON')
+    .action(async (handle: string, text: string, options) =>
+      withContext(globals(), async ({ store, actor }) => {
+        const ref = identityArgument(text);
+        const member = await requireMember(store.db, handle);
+        const { identity: row, released } = await verifyIdentity(store.db, member.id, ref, 'manager', actor);
+        if (options.json) printJson({ ...identityView(row), releasedContributions: released });
+        else printLines([`verified ${formatIdentity(ref)} of ${member.handle}; ${released} waiting contributions now count`]);
+      }),
+    );
+}

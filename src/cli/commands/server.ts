@@ -1,0 +1,59 @@
+// `ambassador migrate`, `serve` and `demo`.
+import type { Command } from 'commander';
+import { portArgument } from '../arguments.js';
+import { openContext, withContext, type GlobalOptions } from '../context.js';
+import { printJson, printLines } from '../output.js';
+import { isEmpty, loadDemo } from '../../demo/community.js';
+import { migrate } from '../../store/migrate.js';
+import { buildApp } from '../../web/app.js';
+
+export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('migrate')
+    .description('apply database migrations (also done on every start)')
+    .action(async () =>
+      withContext(globals(), async ({ store }) => {
+        // openContext has migrated already; a second call reports that nothing is left.
+        const applied = await migrate(store.db);
+        printLines([applied.length ? `applied ${applied.join(', ')}` : `database is up to date (${store.engine})`]);
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('load the demo community (idempotent)')
+    .option('--json', 'print JSON')
+    .action(async (options) =>
+      withContext(globals(), async ({ store, config }) => {
+        const outcome = await loadDemo(store.db, config);
+        if (options.json) printJson(outcome);
+        else printLines([`demo community: ${outcome.members} members, ${outcome.contributions} contributions${outcome.created ? '' : ' (already loaded)'}`]);
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('run the web server')
+    .option('--port <port>', 'port to listen on (default: PORT or 3000)', portArgument)
+    .option('--host <host>', 'address to listen on (default: HOST or localhost)')
+    .option('--demo-if-empty', 'load the demo community into an empty database first')
+    .action(async (options) => {
+      const context = await openContext(globals());
+      if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
+        const outcome = await loadDemo(context.store.db, context.config);
+        process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
+      }
+      const app = await buildApp({ store: context.store, config: context.config, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+      const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
+      const host = options.host ?? process.env.HOST ?? 'localhost';
+      const shutdown = async () => {
+        await app.close();
+        await context.store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      await app.listen({ port, host });
+      process.stderr.write(`${context.config.program.name} is serving on http://${host}:${port} (${context.store.engine})\n`);
+    });
+}

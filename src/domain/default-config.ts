@@ -1,0 +1,111 @@
+// The rules the program ships with, so that no file is needed to start. Points are modelled
+// on Magento's historical Contribution Reward Program: a merged pull request earns a base
+// award by type plus the awards of its "Award: …" labels; documentation pull requests earn
+// by size plus topic awards; the reviewing maintainer earns points too.
+import type { ProgramConfig } from './config-schema.js';
+
+const pullRequestKinds = ['pullRequestMerged'];
+const documentationKinds = ['documentationMerged'];
+
+export const DEFAULT_CONFIG: ProgramConfig = {
+  program: {
+    name: 'Magento Ambassador Program',
+    baseUrl: 'http://localhost:3000',
+    associationUrl: 'https://magento-opensource.com/',
+  },
+  kinds: {
+    pullRequestMerged: { category: 'code', label: 'merged pull request', submittable: false },
+    pullRequestReviewed: { category: 'code', label: 'pull request review', submittable: false },
+    issueReported: { category: 'code', label: 'issue reported', submittable: false },
+    issueTriaged: { category: 'code', label: 'issue triage', submittable: false },
+    packageReleased: { category: 'code', label: 'extension release', submittable: false },
+    documentationMerged: { category: 'documentation', label: 'merged documentation pull request', submittable: false },
+    documentationReviewed: { category: 'documentation', label: 'documentation review', submittable: false },
+    documentationWritten: { category: 'documentation', label: 'documentation page', submittable: true },
+    blogPost: { category: 'content', label: 'blog post', submittable: true },
+    video: { category: 'content', label: 'video', submittable: true },
+    podcastEpisode: { category: 'content', label: 'podcast episode', submittable: true },
+    talk: { category: 'events', label: 'talk', submittable: true },
+    workshop: { category: 'events', label: 'workshop', submittable: true },
+    eventOrganized: { category: 'events', label: 'organised event', submittable: true },
+    answerPosted: { category: 'education', label: 'answer', submittable: false },
+    forumTopic: { category: 'education', label: 'forum topic', submittable: false },
+    forumReply: { category: 'education', label: 'forum reply', submittable: false },
+    mentoring: { category: 'education', label: 'mentoring engagement', submittable: true },
+    training: { category: 'education', label: 'training course', submittable: true },
+    associationMembership: { category: 'leadership', label: 'Magento Association membership', submittable: true },
+    communityLeadership: { category: 'leadership', label: 'community leadership role', submittable: true },
+    maintainerRole: { category: 'leadership', label: 'maintainer role', submittable: true },
+  },
+  scoring: {
+    effectiveFrom: '2019-01-01',
+    points: {
+      pullRequestMerged: 10,
+      pullRequestReviewed: 5,
+      issueReported: 2,
+      issueTriaged: 5,
+      packageReleased: 5,
+      documentationMerged: 10,
+      documentationReviewed: 3,
+      documentationWritten: 10,
+      blogPost: 10,
+      video: 10,
+      podcastEpisode: 10,
+      talk: 30,
+      workshop: 30,
+      eventOrganized: 40,
+      answerPosted: 2,
+      forumTopic: 1,
+      forumReply: 1,
+      mentoring: 15,
+      training: 25,
+      associationMembership: 20,
+      communityLeadership: 30,
+      maintainerRole: 30,
+    },
+    modifiers: [
+      // Base award by pull request type: improvement (the default) 10, port 5, cleanup 1.
+      { kinds: pullRequestKinds, label: 'Type: port', name: 'port', base: 5 },
+      { kinds: pullRequestKinds, label: 'Type: cleanup', name: 'cleanup', base: 1 },
+      { kinds: pullRequestKinds, label: 'Award: advanced', add: 30 },
+      { kinds: pullRequestKinds, label: 'Award: complex', add: 20 },
+      { kinds: pullRequestKinds, label: 'Award: special achievement', add: 20 },
+      { kinds: pullRequestKinds, label: 'Award: test coverage', add: 10 },
+      { kinds: pullRequestKinds, label: 'Award: MFTF test coverage', add: 10 },
+      { kinds: pullRequestKinds, label: 'Award: bug fix', add: 10 },
+      // Documentation: editorial 1 or improvement 10 (the default), plus topic awards.
+      { kinds: documentationKinds, label: 'Editorial', name: 'editorial', base: 1 },
+      { kinds: documentationKinds, label: 'New Topic', add: 30 },
+      { kinds: documentationKinds, label: 'Major Update', add: 20 },
+      { kinds: documentationKinds, label: 'Technical', add: 10 },
+      // Answers: acceptance and the community's votes.
+      { kinds: ['answerPosted'], flag: 'accepted', name: 'accepted answer', add: 5 },
+      { kinds: ['answerPosted'], field: 'score', name: 'answer score', perUnit: 1, max: 10 },
+    ],
+    caps: {
+      issueReported: { perDay: 5, perWeek: 15 },
+      answerPosted: { perDay: 10 },
+      forumTopic: { perDay: 5 },
+      forumReply: { perDay: 10, perWeek: 40 },
+      blogPost: { perDay: 2, perWeek: 5 },
+      video: { perDay: 2, perWeek: 5 },
+      podcastEpisode: { perWeek: 3 },
+      packageReleased: { perDay: 3, perWeek: 10 },
+      pullRequestReviewed: { perDay: 10 },
+      documentationReviewed: { perDay: 10 },
+    },
+    changes: [],
+  },
+  activity: { windowMonths: 6, lapseWarningDays: 30 },
+  awards: {
+    topN: 10,
+    categoryWinners: true,
+    timezone: 'UTC',
+    cycle: { start: '01-01', end: '12-31' },
+    eligibility: { minPoints: 1, excludeStaff: true, excludeBots: true, requireActiveAtCycleEnd: false },
+  },
+  visibility: { scores: 'public' },
+  sources: {},
+  web: {},
+  notifications: {},
+};

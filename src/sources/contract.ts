@@ -1,0 +1,47 @@
+// The one contract every upstream source follows. A source receives its settings, the
+// verified-or-not identities linked on its platform and the cursor it returned last time; it
+// yields batches of normalized contributions, each batch with the cursor that follows it.
+// A source never writes to the database: the sync engine stores a batch and its cursor in
+// one transaction, so a crash replays at most one batch, and (source, externalId) is the
+// upsert key that makes every run idempotent.
+
+/** A platform identity linked to a member, as a source sees it. */
+export interface LinkedIdentity {
+  identityId: number;
+  memberId: number;
+  /** e.g. 'github', 'stackexchange', 'feed', 'discourse', 'packagist', 'ical' */
+  platform: string;
+  /** GitHub login, Stack Exchange user id, feed URL, 'https://forum.example:jdoe', vendor, calendar URL */
+  externalId: string;
+  verified: boolean;
+}
+
+/** What a source found, before scoring. Points and category come from the rules by `kind`. */
+export interface NormalizedContribution {
+  /** Stable across runs and across sources that see the same thing (live GitHub and GH Archive). */
+  source: string;
+  externalId: string;
+  /** A contribution kind from the rules, e.g. 'pullRequestMerged', 'answerPosted', 'blogPost'. */
+  kind: string;
+  title: string;
+  url: string | null;
+  /** ISO 8601 instant, UTC. */
+  occurredAt: string;
+  /** Whose work it is: the identity it was found through. */
+  identityId: number;
+  /**
+   * Facts the rules read: `labels: string[]` (PR labels), `accepted: boolean`, `score: number`,
+   * `repo: string`, and anything useful to show or audit (never secrets, capped in size).
+   */
+  metadata: Record<string, unknown>;
+}
+
+/** Opaque to the engine; JSON-serialisable; `null` the first time. */
+export type SourceCursor = Record<string, unknown> | null;
+
+export interface SourceBatch {
+  contributions: NormalizedContribution[];
+  cursor: SourceCursor;
+  /** Identities whose upstream answered 404/410 and should be flagged, not deleted. */
+  goneIdentities?: { identityId: number; reason: string }[];
+}

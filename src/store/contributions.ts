@@ -1,0 +1,283 @@
+// Contributions: recording them idempotently by (source, externalId), submissions for review,
+// the review decisions, and listings. Points are derived by rescore.ts.
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { toIsoDate } from '../domain/dates.js';
+import type { ProgramConfig } from '../domain/config-schema.js';
+import { recordAudit } from './audit.js';
+import { rescoreMembers } from './rescore.js';
+import { UserError } from './errors.js';
+import type { ContributionRow, Database, ReviewState } from './schema.js';
+
+export interface ContributionInput {
+  memberId: number;
+  source: string;
+  externalId: string;
+  kind: string;
+  title: string;
+  url: string | null;
+  occurredAt: string | Date;
+  reviewState: ReviewState;
+  evidenceUrl?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  memberIds: number[];
+}
+
+const TITLE_MAX = 300;
+
+export function kindCategory(config: ProgramConfig, kind: string): string {
+  const definition = config.kinds[kind];
+  if (!definition) throw new UserError(`unknown kind "${kind}"; expected one of ${Object.keys(config.kinds).join(', ')}`);
+  return definition.category;
+}
+
+/**
+ * Inserts new contributions and refreshes known ones (title, url, date, metadata). A review
+ * decision already taken (counted by a manager, rejected, excluded) is never overwritten.
+ */
+export async function upsertContributions(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  inputs: ContributionInput[],
+): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, memberIds: [] };
+  const members = new Set<number>();
+  for (const input of inputs) {
+    const category = kindCategory(config, input.kind);
+    const values = {
+      member_id: input.memberId,
+      source: input.source,
+      external_id: input.externalId,
+      kind: input.kind,
+      category,
+      title: input.title.slice(0, TITLE_MAX),
+      url: input.url,
+      occurred_at: new Date(input.occurredAt),
+      review_state: input.reviewState,
+      evidence_url: input.evidenceUrl ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+    };
+    const row = await db
+      .insertInto('contributions')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['source', 'external_id']).doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
+          category: eb.ref('excluded.category'),
+          title: eb.ref('excluded.title'),
+          url: eb.ref('excluded.url'),
+          occurred_at: eb.ref('excluded.occurred_at'),
+          metadata: eb.ref('excluded.metadata'),
+          evidence_url: eb.ref('excluded.evidence_url'),
+          updated_at: new Date(),
+        })).where((eb) =>
+          eb.or([
+            eb('contributions.kind', 'is distinct from', eb.ref('excluded.kind')),
+            eb('contributions.title', 'is distinct from', eb.ref('excluded.title')),
+            eb('contributions.url', 'is distinct from', eb.ref('excluded.url')),
+            eb('contributions.occurred_at', 'is distinct from', eb.ref('excluded.occurred_at')),
+            eb('contributions.metadata', 'is distinct from', eb.ref('excluded.metadata')),
+            eb('contributions.evidence_url', 'is distinct from', eb.ref('excluded.evidence_url')),
+          ]),
+        ),
+      )
+      .returning(['member_id', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .executeTakeFirst();
+    if (!row) {
+      result.unchanged += 1;
+      continue;
+    }
+    members.add(row.member_id);
+    if (row.inserted) result.inserted += 1;
+    else result.updated += 1;
+  }
+  result.memberIds = [...members];
+  await rescoreMembers(db, config, result.memberIds);
+  return result;
+}
+
+export interface SubmissionInput {
+  memberId: number;
+  category: string;
+  kind: string;
+  title: string;
+  url: string;
+  date: string;
+  evidenceUrl?: string | null;
+}
+
+export function validateSubmission(config: ProgramConfig, input: SubmissionInput): string[] {
+  const problems: string[] = [];
+  const kind = config.kinds[input.kind];
+  if (!kind) {
+    problems.push(`kind: expected one of ${Object.keys(config.kinds).join(', ')}, got "${input.kind}"`);
+  } else {
+    if (kind.category !== input.category) {
+      problems.push(`category: the kind ${input.kind} belongs to ${kind.category}, got "${input.category}"`);
+    }
+    if (!kind.submittable) problems.push(`kind: ${input.kind} is tracked automatically and cannot be submitted`);
+  }
+  if (!input.title.trim()) problems.push('title: expected a non-empty text');
+  if (input.title.length > TITLE_MAX) problems.push(`title: expected at most ${TITLE_MAX} characters`);
+  if (!isHttpUrl(input.url)) problems.push(`url: expected an http(s) URL, got "${input.url}"`);
+  if (input.evidenceUrl && !isHttpUrl(input.evidenceUrl)) {
+    problems.push(`evidence: expected an http(s) URL, got "${input.evidenceUrl}"`);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
+    problems.push(`date: expected a date YYYY-MM-DD, got "${input.date}"`);
+  }
+  return problems;
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A contribution no source can see, submitted with evidence; it waits for a manager's review. */
+export async function submitContribution(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  input: SubmissionInput,
+  actor: string,
+  today: string,
+): Promise<ContributionRow> {
+  const problems = validateSubmission(config, input);
+  if (input.date > today) problems.push(`date: expected a date not after today (${today}), got "${input.date}"`);
+  if (problems.length > 0) throw new UserError(problems.join('; '));
+  return db.transaction().execute(async (trx) => {
+    const duplicate = await trx
+      .selectFrom('contributions')
+      .select('id')
+      .where('member_id', '=', input.memberId)
+      .where('source', '=', 'submission')
+      .where('url', '=', input.url)
+      .where('kind', '=', input.kind)
+      .executeTakeFirst();
+    if (duplicate) throw new UserError(`this contribution was already submitted (#${duplicate.id})`, 'conflict');
+    const row = await trx
+      .insertInto('contributions')
+      .values({
+        member_id: input.memberId,
+        source: 'submission',
+        external_id: submissionId(input),
+        kind: input.kind,
+        category: input.category,
+        title: input.title.trim(),
+        url: input.url,
+        occurred_at: `${input.date}T12:00:00Z`,
+        review_state: 'pending',
+        evidence_url: input.evidenceUrl ?? null,
+        metadata: JSON.stringify({}),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actor, action: 'contribution.submit', subjectType: 'contribution', subjectId: row.id });
+    await rescoreMembers(trx, config, [input.memberId]);
+    return requireContribution(trx, row.id);
+  });
+}
+
+/** Stable, so the same submission twice is one contribution whatever the engine. */
+function submissionId(input: SubmissionInput): string {
+  return createHash('sha256').update(`${input.memberId}|${input.kind}|${input.url}`).digest('hex').slice(0, 24);
+}
+
+export async function requireContribution(db: Kysely<Database>, id: number): Promise<ContributionRow> {
+  const row = await db.selectFrom('contributions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new UserError(`no contribution #${id}`, 'not_found');
+  return row;
+}
+
+export async function decideReview(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  id: number,
+  decision: { approve: boolean; reason?: string | null; reviewerId?: number | null },
+  actor: string,
+): Promise<ContributionRow> {
+  if (!decision.approve && !decision.reason?.trim()) throw new UserError('a rejection needs a reason');
+  return db.transaction().execute(async (trx) => {
+    const row = await requireContribution(trx, id);
+    if (row.review_state !== 'pending') {
+      throw new UserError(`contribution #${id} is ${row.review_state}, not pending review`, 'conflict');
+    }
+    if (decision.reviewerId !== undefined && decision.reviewerId === row.member_id) {
+      throw new UserError('nobody reviews their own contribution', 'forbidden');
+    }
+    const updated = await trx
+      .updateTable('contributions')
+      .set({
+        review_state: decision.approve ? 'counted' : 'rejected',
+        review_reason: decision.reason?.trim() || null,
+        reviewed_by: decision.reviewerId ?? null,
+        reviewed_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: decision.approve ? 'review.approve' : 'review.reject',
+      subjectType: 'contribution',
+      subjectId: id,
+      reason: decision.reason ?? null,
+    });
+    // A rejection frees a place under the caps for the member's other contributions.
+    await rescoreMembers(trx, config, [row.member_id]);
+    return requireContribution(trx, updated.id);
+  });
+}
+
+export interface ReviewItem extends ContributionRow {
+  handle: string;
+  member_name: string;
+}
+
+export async function listPendingReviews(db: Kysely<Database>, limit = 200): Promise<ReviewItem[]> {
+  return db
+    .selectFrom('contributions')
+    .innerJoin('members', 'members.id', 'contributions.member_id')
+    .selectAll('contributions')
+    .select(['members.handle as handle', 'members.name as member_name'])
+    .where('contributions.review_state', '=', 'pending')
+    .orderBy('contributions.created_at')
+    .orderBy('contributions.id')
+    .limit(limit)
+    .execute();
+}
+
+export async function listMemberContributions(
+  db: Kysely<Database>,
+  memberId: number,
+  options: { year?: number; states?: ReviewState[] } = {},
+): Promise<ContributionRow[]> {
+  let query = db
+    .selectFrom('contributions')
+    .selectAll()
+    .where('member_id', '=', memberId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc');
+  if (options.year !== undefined) {
+    query = query
+      .where('occurred_at', '>=', new Date(Date.UTC(options.year, 0, 1)))
+      .where('occurred_at', '<', new Date(Date.UTC(options.year + 1, 0, 1)));
+  }
+  if (options.states) query = query.where('review_state', 'in', options.states);
+  return query.execute();
+}
+
+export function contributionDate(row: Pick<ContributionRow, 'occurred_at'>): string {
+  return toIsoDate(row.occurred_at);
+}

@@ -1,0 +1,85 @@
+// Opens the database: embedded PGlite in a data directory by default, a PostgreSQL server
+// when a URL is given. Both are driven through Kysely with the same PostgreSQL dialect, and
+// both parse values the same way so that every query returns identical JSON on either engine.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { pgliteDialect } from './pglite-driver.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… ; when absent, PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; `undefined` with no URL means in memory. */
+  dataDir?: string;
+  /** PostgreSQL schema to work in (tests use one schema each). */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+const parseInt8 = (value: string) => Number(value);
+const parseNumeric = (value: string) => Number(value);
+const keepDateText = (value: string) => value;
+
+export async function openStore(options: OpenOptions = {}): Promise<Store> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir);
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Store> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, {
+    parsers: { [INT8]: parseInt8, [NUMERIC]: parseNumeric, [DATE]: keepDateText },
+  });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<Store> {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8) return parseInt8;
+      if (oid === NUMERIC) return parseNumeric;
+      if (oid === DATE) return keepDateText;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.maxConnections ?? 10,
+    types: types as pg.CustomTypesConfig,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  // Fail fast with a clear message when the server is not there.
+  const client = await pool.connect().catch(async (error: Error) => {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot connect to PostgreSQL at ${redactUrl(databaseUrl)}: ${error.message}`);
+  });
+  client.release();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+/** A database URL fit for a message: the password is replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

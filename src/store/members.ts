@@ -1,0 +1,222 @@
+// Members: registration, look-up, suspension and erasure. Every change a manager makes is
+// audited in the same transaction.
+import { sql, type Kysely } from 'kysely';
+import { identityHash } from '../domain/identities.js';
+import { isIsoDate } from '../domain/dates.js';
+import { recordAudit } from './audit.js';
+import { UserError, isUniqueViolation } from './errors.js';
+import type { Database, Member } from './schema.js';
+
+export interface NewMemberInput {
+  handle: string;
+  name: string;
+  email?: string | null;
+  joinedAt: string;
+  country?: string | null;
+  company?: string | null;
+  bio?: string | null;
+  avatarUrl?: string | null;
+  role?: 'ambassador' | 'manager' | 'admin';
+  isStaff?: boolean;
+  isBot?: boolean;
+}
+
+const HANDLE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,38}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function validateNewMember(input: NewMemberInput): string[] {
+  const problems: string[] = [];
+  if (!HANDLE.test(input.handle)) {
+    problems.push(`handle: expected 2-39 letters, digits, - or _ starting with a letter or digit, got "${input.handle}"`);
+  }
+  if (!input.name.trim() || input.name.length > 200) problems.push('name: expected 1-200 characters');
+  if (input.email && !EMAIL.test(input.email)) problems.push(`email: expected an email address, got "${input.email}"`);
+  if (!isIsoDate(input.joinedAt)) problems.push(`joined: expected a date YYYY-MM-DD, got "${input.joinedAt}"`);
+  return problems;
+}
+
+export async function addMember(db: Kysely<Database>, input: NewMemberInput, actor: string): Promise<Member> {
+  const problems = validateNewMember(input);
+  if (problems.length > 0) throw new UserError(problems.join('; '));
+  return db.transaction().execute(async (trx) => {
+    const member = await trx
+      .insertInto('members')
+      .values({
+        handle: input.handle,
+        name: input.name.trim(),
+        email: input.email?.trim() || null,
+        joined_at: input.joinedAt,
+        country: input.country ?? null,
+        company: input.company ?? null,
+        bio: input.bio ?? null,
+        avatar_url: input.avatarUrl ?? null,
+        role: input.role ?? 'ambassador',
+        is_staff: input.isStaff ?? false,
+        is_bot: input.isBot ?? false,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error, 'members_handle_ci')) {
+          throw new UserError(`the handle "${input.handle}" is taken`, 'conflict');
+        }
+        if (isUniqueViolation(error, 'members_email_ci')) {
+          throw new UserError('that email address belongs to another member', 'conflict');
+        }
+        throw error;
+      });
+    await trx
+      .insertInto('status_changes')
+      .values({ member_id: member.id, to_status: 'registered', effective_on: input.joinedAt, actor, reason: 'joined' })
+      .execute();
+    await recordAudit(trx, { actor, action: 'member.add', subjectType: 'member', subjectId: member.handle });
+    return member;
+  });
+}
+
+export async function findMember(db: Kysely<Database>, handle: string): Promise<Member | undefined> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where(sql<string>`lower(handle)`, '=', handle.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function requireMember(db: Kysely<Database>, handle: string): Promise<Member> {
+  const member = await findMember(db, handle);
+  if (!member) throw new UserError(`no member with the handle "${handle}"`, 'not_found');
+  return member;
+}
+
+export interface MemberListOptions {
+  state?: 'registered' | 'suspended' | 'withdrawn';
+  search?: string;
+  country?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listMembers(db: Kysely<Database>, options: MemberListOptions = {}): Promise<Member[]> {
+  let query = db.selectFrom('members').selectAll().orderBy(sql`lower(handle)`).orderBy('id');
+  if (options.state) query = query.where('state', '=', options.state);
+  if (options.country) query = query.where(sql<string>`lower(country)`, '=', options.country.toLowerCase());
+  if (options.search) {
+    const pattern = `%${options.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb(sql<string>`lower(handle)`, 'like', pattern), eb(sql<string>`lower(name)`, 'like', pattern)]),
+    );
+  }
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  if (options.offset !== undefined) query = query.offset(options.offset);
+  return query.execute();
+}
+
+export async function changeMemberState(
+  db: Kysely<Database>,
+  handle: string,
+  change: { state: 'registered' | 'suspended' | 'withdrawn'; reason: string; effectiveOn: string },
+  actor: string,
+): Promise<Member> {
+  if (!change.reason.trim()) throw new UserError('a reason is required');
+  return db.transaction().execute(async (trx) => {
+    const member = await requireMember(trx, handle);
+    if (member.state === change.state) throw new UserError(`${member.handle} is already ${change.state}`, 'conflict');
+    const updated = await trx
+      .updateTable('members')
+      .set({ state: change.state, state_reason: change.reason, updated_at: new Date() })
+      .where('id', '=', member.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('status_changes')
+      .values({
+        member_id: member.id,
+        from_status: member.state,
+        to_status: change.state,
+        effective_on: change.effectiveOn,
+        reason: change.reason,
+        actor,
+      })
+      .execute();
+    await recordAudit(trx, {
+      actor,
+      action: `member.${change.state === 'registered' ? 'reinstate' : change.state === 'suspended' ? 'suspend' : 'withdraw'}`,
+      subjectType: 'member',
+      subjectId: member.handle,
+      reason: change.reason,
+    });
+    return updated;
+  });
+}
+
+export async function setMemberFlags(
+  db: Kysely<Database>,
+  handle: string,
+  flags: { isStaff?: boolean; isBot?: boolean; role?: 'ambassador' | 'manager' | 'admin' },
+  actor: string,
+): Promise<Member> {
+  return db.transaction().execute(async (trx) => {
+    const member = await requireMember(trx, handle);
+    const updated = await trx
+      .updateTable('members')
+      .set({
+        ...(flags.isStaff !== undefined ? { is_staff: flags.isStaff } : {}),
+        ...(flags.isBot !== undefined ? { is_bot: flags.isBot } : {}),
+        ...(flags.role !== undefined ? { role: flags.role } : {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', member.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'member.flags',
+      subjectType: 'member',
+      subjectId: member.handle,
+      details: { ...flags },
+    });
+    return updated;
+  });
+}
+
+/**
+ * Erases a person: their profile, identities and contributions are deleted, and their
+ * identities go on the erasure list (as hashes) so no later sync or import re-creates them.
+ */
+export async function removeMember(db: Kysely<Database>, handle: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const member = await requireMember(trx, handle);
+    const identities = await trx
+      .selectFrom('identities')
+      .select(['platform', 'external_id'])
+      .where('member_id', '=', member.id)
+      .execute();
+    if (identities.length > 0) {
+      await trx
+        .insertInto('erasures')
+        .values(
+          identities.map((identity) => ({
+            identity_hash: identityHash({ platform: identity.platform, externalId: identity.external_id }),
+          })),
+        )
+        .onConflict((oc) => oc.column('identity_hash').doNothing())
+        .execute();
+    }
+    await trx.updateTable('contributions').set({ reviewed_by: null }).where('reviewed_by', '=', member.id).execute();
+    await trx.deleteFrom('members').where('id', '=', member.id).execute();
+    await trx
+      .updateTable('audit_log')
+      .set({ subject_id: `#${member.id}` })
+      .where('subject_type', '=', 'member')
+      .where('subject_id', '=', member.handle)
+      .execute();
+    // The audit entry keeps no personal data: only that an erasure happened, and how much.
+    await recordAudit(trx, {
+      actor,
+      action: 'member.remove',
+      subjectType: 'member',
+      subjectId: `#${member.id}`,
+      details: { identities: identities.length },
+    });
+  });
+}

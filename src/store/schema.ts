@@ -1,0 +1,139 @@
+// Row types of the database, as Kysely sees them. Kept in step with migrations/*.sql.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** numeric columns: parsed to numbers on read (see db.ts type parsers). */
+type Numeric = ColumnType<number, number | string | undefined, number | string>;
+/** jsonb columns: objects in, objects out. */
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T, string | T>;
+/** date columns are read as 'YYYY-MM-DD' strings on both engines. */
+type DateOnly = ColumnType<string, string, string>;
+
+export interface MembersTable {
+  id: Generated<number>;
+  handle: string;
+  name: string;
+  email: string | null;
+  country: string | null;
+  company: string | null;
+  bio: string | null;
+  avatar_url: string | null;
+  joined_at: DateOnly;
+  role: ColumnType<'ambassador' | 'manager' | 'admin', string | undefined, string>;
+  state: ColumnType<'registered' | 'suspended' | 'withdrawn', string | undefined, string>;
+  state_reason: string | null;
+  is_bot: ColumnType<boolean, boolean | undefined, boolean>;
+  is_staff: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface IdentitiesTable {
+  id: Generated<number>;
+  member_id: number;
+  platform: string;
+  external_id: string;
+  verified_at: Date | null;
+  verification_method: string | null;
+  verification_code: string | null;
+  flagged_at: Date | null;
+  flag_reason: string | null;
+  created_at: CreatedAt;
+}
+
+export type ReviewState = 'counted' | 'pending' | 'rejected' | 'excluded';
+
+export interface ContributionsTable {
+  id: Generated<number>;
+  member_id: number;
+  source: string;
+  external_id: string;
+  kind: string;
+  category: string;
+  title: string;
+  url: string | null;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  points: Numeric;
+  rules_version: ColumnType<string, string | undefined, string>;
+  explanation: ColumnType<string, string | undefined, string>;
+  review_state: ColumnType<ReviewState, ReviewState, ReviewState>;
+  review_reason: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  evidence_url: string | null;
+  metadata: Json;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StatusChangesTable {
+  id: Generated<number>;
+  member_id: number;
+  from_status: string | null;
+  to_status: string;
+  changed_at: CreatedAt;
+  effective_on: string | null;
+  reason: string | null;
+  actor: string | null;
+}
+
+export interface AwardSnapshotsTable {
+  id: Generated<number>;
+  year: number;
+  revision: number;
+  status: 'draft' | 'published' | 'superseded';
+  rules_version: string;
+  input_hash: string;
+  cycle_start: DateOnly;
+  cycle_end: DateOnly;
+  settings: Json;
+  results: Json<unknown>;
+  computed_at: CreatedAt;
+  computed_by: string;
+  published_at: Date | null;
+  published_by: string | null;
+  reason: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  reason: string | null;
+  details: Json;
+}
+
+export interface ErasuresTable {
+  identity_hash: string;
+  erased_at: CreatedAt;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: CreatedAt;
+}
+
+export interface Database {
+  members: MembersTable;
+  identities: IdentitiesTable;
+  contributions: ContributionsTable;
+  status_changes: StatusChangesTable;
+  award_snapshots: AwardSnapshotsTable;
+  audit_log: AuditLogTable;
+  erasures: ErasuresTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Member = Selectable<MembersTable>;
+export type NewMember = Insertable<MembersTable>;
+export type MemberUpdate = Updateable<MembersTable>;
+export type Identity = Selectable<IdentitiesTable>;
+export type ContributionRow = Selectable<ContributionsTable>;
+export type NewContributionRow = Insertable<ContributionsTable>;
+export type AwardSnapshotRow = Selectable<AwardSnapshotsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

@@ -1,0 +1,70 @@
+// Ambassador status of members at a date, from the facts: joined date, membership state
+// changes and the last counted contribution on or before that date.
+import { sql, type Kysely } from 'kysely';
+import type { ProgramConfig } from '../domain/config-schema.js';
+import { toIsoDate } from '../domain/dates.js';
+import { statusAt, type MemberState, type StatusAt } from '../domain/status.js';
+import type { Database } from './schema.js';
+
+export interface MemberStatus extends StatusAt {
+  memberId: number;
+  handle: string;
+  name: string;
+}
+
+export async function memberStatuses(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  at: string,
+  options: { memberIds?: number[] } = {},
+): Promise<MemberStatus[]> {
+  const until = new Date(new Date(`${at}T00:00:00Z`).getTime() + 86_400_000);
+  let query = db
+    .selectFrom('members as m')
+    .select([
+      'm.id',
+      'm.handle',
+      'm.name',
+      'm.joined_at',
+      (eb) =>
+        eb
+          .selectFrom('contributions as c')
+          .select(sql<Date | null>`max(c.occurred_at)`.as('last'))
+          .whereRef('c.member_id', '=', 'm.id')
+          .where('c.review_state', '=', 'counted')
+          .where('c.occurred_at', '<', until)
+          .as('last_counted_at'),
+    ])
+    .where('m.is_bot', '=', false)
+    .orderBy(sql`lower(m.handle)`);
+  if (options.memberIds) query = query.where('m.id', 'in', options.memberIds.length ? options.memberIds : [-1]);
+  const members = await query.execute();
+  let changesQuery = db
+    .selectFrom('status_changes')
+    .select(['member_id', 'to_status', 'effective_on'])
+    .where('to_status', 'in', ['registered', 'suspended', 'withdrawn'])
+    .where('effective_on', 'is not', null)
+    .orderBy('id');
+  if (options.memberIds) changesQuery = changesQuery.where('member_id', 'in', options.memberIds.length ? options.memberIds : [-1]);
+  const changes = await changesQuery.execute();
+  const changesByMember = new Map<number, { effectiveOn: string; state: MemberState }[]>();
+  for (const change of changes) {
+    const list = changesByMember.get(change.member_id) ?? [];
+    list.push({ effectiveOn: change.effective_on!, state: change.to_status as MemberState });
+    changesByMember.set(change.member_id, list);
+  }
+  return members.map((member) => ({
+    memberId: member.id,
+    handle: member.handle,
+    name: member.name,
+    ...statusAt(
+      config.activity,
+      {
+        joinedAt: member.joined_at,
+        stateChanges: changesByMember.get(member.id) ?? [],
+        countedContributionDates: member.last_counted_at ? [toIsoDate(member.last_counted_at)] : [],
+      },
+      at,
+    ),
+  }));
+}
