@@ -50,9 +50,12 @@ function interpolateEnv(value: unknown, env: Env, path: (string | number)[], pro
   return value;
 }
 
-/** Mappings merge key by key; lists and plain values replace the default. */
+/**
+ * Mappings merge key by key; lists and plain values replace the default. A key left empty in
+ * YAML (null) keeps its default.
+ */
 function mergeOntoDefaults(defaults: unknown, given: unknown): unknown {
-  if (given === undefined) return defaults;
+  if (given === undefined || given === null) return defaults;
   if (isPlainObject(defaults) && isPlainObject(given)) {
     const result: Record<string, unknown> = { ...defaults };
     for (const [key, value] of Object.entries(given)) result[key] = mergeOntoDefaults(defaults[key], value);

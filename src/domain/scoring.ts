@@ -94,12 +94,12 @@ export interface CappableContribution extends ScoringInput {
  * Monday to Sunday, UTC) only the first N of a kind earn points, in order of time then id.
  */
 export function scoreWithCaps(versions: RulesVersion[], contributions: CappableContribution[]): Map<number, Score> {
-  const ordered = [...contributions].sort(
-    (a, b) => new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime() || a.id - b.id,
-  );
+  const ordered = contributions
+    .map((contribution) => ({ contribution, time: new Date(contribution.occurredAt).getTime() }))
+    .sort((a, b) => a.time - b.time || a.contribution.id - b.contribution.id);
   const used = new Map<string, number>();
   const scores = new Map<number, Score>();
-  for (const contribution of ordered) {
+  for (const { contribution } of ordered) {
     const score = scoreContribution(versions, contribution);
     if (!contribution.takesCapPlace) {
       scores.set(contribution.id, score);
@@ -107,13 +107,17 @@ export function scoreWithCaps(versions: RulesVersion[], contributions: CappableC
     }
     const day = toIsoDate(contribution.occurredAt);
     const cap = rulesVersionOn(versions, day).caps[contribution.kind];
+    if (!cap) {
+      scores.set(contribution.id, score);
+      continue;
+    }
     const dayKey = `${contribution.memberId}|${contribution.kind}|d${day}`;
     const weekKey = `${contribution.memberId}|${contribution.kind}|w${isoWeekStart(day)}`;
     const dayCount = (used.get(dayKey) ?? 0) + 1;
     const weekCount = (used.get(weekKey) ?? 0) + 1;
-    if (cap?.perDay !== undefined && dayCount > cap.perDay) {
+    if (cap.perDay !== undefined && dayCount > cap.perDay) {
       scores.set(contribution.id, capped(score, `over the cap of ${cap.perDay} a day on ${day}`));
-    } else if (cap?.perWeek !== undefined && weekCount > cap.perWeek) {
+    } else if (cap.perWeek !== undefined && weekCount > cap.perWeek) {
       scores.set(contribution.id, capped(score, `over the cap of ${cap.perWeek} a week from ${isoWeekStart(day)}`));
     } else {
       // Only what earns points takes a place under the caps.

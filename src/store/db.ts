@@ -13,6 +13,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
+  /** The embedded database itself, for dumps (PGlite only). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export interface OpenOptions {
   schema?: string;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Start PGlite from a dump of another data directory (tests clone a migrated template). */
+  loadDataDir?: Blob;
 }
 
 const INT8 = 20;
@@ -36,16 +40,17 @@ const parseNumeric = (value: string) => Number(value);
 const keepDateText = (value: string) => value;
 
 export async function openStore(options: OpenOptions = {}): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPGlite(options);
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Store> {
+async function openPGlite({ dataDir, loadDataDir }: OpenOptions): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, {
     parsers: { [INT8]: parseInt8, [NUMERIC]: parseNumeric, [DATE]: keepDateText },
+    ...(loadDataDir ? { loadDataDir } : {}),
   });
   const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
 }
 
 async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<Store> {

@@ -64,15 +64,19 @@ export function registerReviewCommands(program: Command, globals: () => GlobalOp
     );
 
   review
-    .command('approve <id>')
-    .description('count a submitted contribution')
+    .command('approve <ids...>')
+    .description('count submitted contributions (one or several ids; each decided on its own)')
     .option('--reason <reason>', 'a note for the audit log')
     .option('--json', 'print JSON')
-    .action(async (id: string, options) =>
+    .action(async (ids: string[], options) =>
       withContext(globals(), async ({ store, config, actor }) => {
-        const row = await decideReview(store.db, config, positiveIntArgument(id), { approve: true, reason: options.reason }, actor);
-        if (options.json) printJson(contributionView(row));
-        else printLines([`approved #${row.id}: ${row.explanation}`]);
+        const numbers = ids.map((id) => positiveIntArgument(id));
+        const rows = [];
+        for (const id of numbers) {
+          rows.push(await decideReview(store.db, config, id, { approve: true, reason: options.reason }, actor));
+        }
+        if (options.json) printJson(rows.length === 1 ? contributionView(rows[0]!) : rows.map(contributionView));
+        else printLines(rows.map((row) => `approved #${row.id}: ${row.explanation}`));
       }),
     );
 

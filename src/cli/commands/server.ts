@@ -5,7 +5,6 @@ import { openContext, withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
-import { buildApp } from '../../web/app.js';
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -43,6 +42,8 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         const outcome = await loadDemo(context.store.db, context.config);
         process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
       }
+      // The web stack loads only for `serve`, which keeps every other command quick to start.
+      const { buildApp } = await import('../../web/app.js');
       const app = await buildApp({ store: context.store, config: context.config, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
       const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
       const host = options.host ?? process.env.HOST ?? 'localhost';

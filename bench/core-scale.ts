@@ -1,0 +1,111 @@
+// Rescore and the year leaderboard at scale: 100k members and 2M contributions on
+// PostgreSQL, each timed as a ratio to a plain sequential scan (SELECT count(*)) of the
+// same contributions table in the same run.
+import { sql } from 'kysely';
+import pg from 'pg';
+import { defaultConfig } from '../src/domain/config.js';
+import { buildConfig } from '../src/domain/config.js';
+import { openStore } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { rescoreAll } from '../src/store/rescore.js';
+import { queryStandings } from '../src/store/standings.js';
+import { medianMs, report, timeOnce } from './measure.js';
+
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
+const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 2_000_000);
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE = 'ambassador_bench_core';
+
+async function recreateDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DATABASE}`);
+  await admin.query(`create database ${DATABASE}`);
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${DATABASE}`;
+  return url.toString();
+}
+
+export async function run(): Promise<void> {
+  const url = await recreateDatabase();
+  const store = await openStore({ databaseUrl: url, maxConnections: 4 });
+  const { db } = store;
+  try {
+    await migrate(db);
+    console.log(`generating ${MEMBERS} members and ${CONTRIBUTIONS} contributions…`);
+    const generated = await timeOnce(async () => {
+      await sql`
+        insert into members (handle, name, email, joined_at, country)
+        select 'member' || n, 'Member ' || n, 'member' || n || '@example.org',
+               date '2023-01-01' + (n % 1200), (array['NL','PL','UA','DE','IN','US','GB','IT'])[1 + n % 8]
+        from generate_series(1, ${MEMBERS}) as n`.execute(db);
+      await sql`
+        insert into contributions (member_id, source, external_id, kind, category, title, url, occurred_at, review_state, metadata)
+        select 1 + (hashint % ${MEMBERS}),
+               'bench', 'c' || n,
+               k.kind, k.category, k.kind || ' #' || n, 'https://example.org/' || n,
+               timestamptz '2025-01-01' + ((hashint % 700) || ' days')::interval + ((n % 86400) || ' seconds')::interval,
+               case when n % 20 = 0 then 'pending' else 'counted' end,
+               case k.kind
+                 when 'pullRequestMerged' then jsonb_build_object('labels', case when n % 3 = 0 then jsonb_build_array('Award: complex') else '[]'::jsonb end)
+                 when 'answerPosted' then jsonb_build_object('accepted', n % 4 = 0, 'score', n % 12)
+                 else '{}'::jsonb end
+        from (select n, abs(hashint4(n)) as hashint from generate_series(1, ${CONTRIBUTIONS}) as n) as g
+        join (values (0, 'pullRequestMerged', 'code'), (1, 'answerPosted', 'education'), (2, 'blogPost', 'content'),
+                     (3, 'issueReported', 'code'), (4, 'documentationMerged', 'documentation'), (5, 'talk', 'events'),
+                     (6, 'forumReply', 'education')) as k(i, kind, category)
+          on k.i = g.n % 7`.execute(db);
+      await sql`analyze`.execute(db);
+    });
+    console.log(`generated in ${(generated / 1000).toFixed(1)} s`);
+
+    const config = defaultConfig();
+    const firstRescore = await timeOnce(() => rescoreAll(db, config));
+    // The first scoring rewrote every row: vacuum so the baseline scans a table of live rows.
+    await sql`vacuum analyze contributions`.execute(db);
+    const seqScan = await medianMs(async () => {
+      await db.transaction().execute(async (trx) => {
+        await sql`set local enable_indexonlyscan = off`.execute(trx);
+        await sql`set local enable_indexscan = off`.execute(trx);
+        await sql`set local enable_bitmapscan = off`.execute(trx);
+        await sql`select count(*) from contributions`.execute(trx);
+      });
+    });
+    const leaderboardTop = await medianMs(() => queryStandings(db, { from: '2026-01-01', to: '2026-12-31', limit: 50 }));
+    const leaderboardCategory = await medianMs(() =>
+      queryStandings(db, { from: '2026-01-01', to: '2026-12-31', category: 'education', limit: 50 }),
+    );
+    const leaderboardAll = await medianMs(() => queryStandings(db, { from: '2026-01-01', to: '2026-12-31' }), 3);
+    const unchangedRescore = await timeOnce(() => rescoreAll(db, config));
+    const changed = buildConfig({ scoring: { changes: [{ effectiveFrom: '2026-01-01', points: { blogPost: 12 } }] } });
+    if (!changed.ok) throw new Error(changed.problems.join('; '));
+    const ruleChangeRescore = await timeOnce(() => rescoreAll(db, changed.config));
+    const counted = await db
+      .selectFrom('contributions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('review_state', '=', 'counted')
+      .executeTakeFirstOrThrow();
+
+    report(
+      `Core at scale on PostgreSQL: ${MEMBERS} members, ${CONTRIBUTIONS} contributions (${counted.n} counted)`,
+      { label: 'SELECT count(*) FROM contributions (sequential scan), median of 5', ms: seqScan },
+      [
+        { label: 'leaderboard 2026, top 50 (median of 5)', ms: leaderboardTop },
+        { label: 'leaderboard 2026, education, top 50 (median of 5)', ms: leaderboardCategory },
+        { label: 'leaderboard 2026, every ranked member (median of 3)', ms: leaderboardAll },
+        { label: 'rescore, first scoring of every contribution', ms: firstRescore, note: 'all rows written' },
+        { label: 'rescore, rules unchanged', ms: unchangedRescore, note: 'read and compare only' },
+        { label: 'rescore after a rules change (blog posts from 2026)', ms: ruleChangeRescore },
+      ],
+    );
+  } finally {
+    await store.close();
+    if (!process.env.BENCH_KEEP) {
+      const admin = new pg.Client({ connectionString: SERVER });
+      await admin.connect();
+      await admin.query(`drop database if exists ${DATABASE}`);
+      await admin.end();
+    }
+  }
+}

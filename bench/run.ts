@@ -1,0 +1,14 @@
+// `npm run bench`: runs every benchmark (or those named: `npm run bench -- core-scale`).
+// Each prints its figures as ratios to a baseline measured in the same run.
+import { run as coreScale } from './core-scale.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'core-scale': coreScale,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(BENCHMARKS)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n=== ${name} ===`);
+  await run();
+}

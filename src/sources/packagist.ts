@@ -1,0 +1,115 @@
+// The Packagist source: new stable releases of Magento packages by a vendor (identity
+// externalId = vendor name). Packagist cannot list by maintainer, so the vendor's packages are
+// listed (/packages/list.json?vendor=) and each is read from the composer v2 metadata
+// (/p2/{vendor}/{package}.json, minified: each version lists only what changed from the one
+// before it, '__unset' removes a key). Conditional requests keep re-syncs cheap.
+
+import { z } from 'zod';
+import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
+import { SourceError, identitiesOn, type SourceContext } from './context.js';
+import { isoInstant, plainText, safeUrl } from './plain-text.js';
+
+export const packagistSettingsSchema = z.object({
+  baseUrl: z.string().url().default('https://packagist.org'),
+  /** Composer metadata host; defaults to the base URL (repo.packagist.org serves the same paths). */
+  metadataUrl: z.string().url().optional(),
+  magentoTypes: z.array(z.string()).default(['magento2-module', 'magento2-theme', 'magento2-language', 'magento2-component', 'magento2-library']),
+  maxPackagesPerVendor: z.number().int().positive().default(200),
+});
+export type PackagistSettings = z.infer<typeof packagistSettingsSchema>;
+
+type Version = Record<string, unknown>;
+const SOURCE = 'packagist';
+
+/** Expands composer/2.0 minified version lists into full version objects. */
+export function expandMinified(versions: readonly Version[]): Version[] {
+  const expanded: Version[] = [];
+  let previous: Version = {};
+  for (const version of versions) {
+    const current: Version = { ...previous };
+    for (const [key, value] of Object.entries(version)) {
+      if (value === '__unset') delete current[key];
+      else current[key] = value;
+    }
+    expanded.push(current);
+    previous = current;
+  }
+  return expanded;
+}
+
+export function isStableVersion(version: Version): boolean {
+  const normalized = String(version.version_normalized ?? version.version ?? '');
+  return /^v?\d+(\.\d+)*$/.test(normalized) && !String(version.version ?? '').startsWith('dev-');
+}
+
+export function isMagentoPackage(version: Version, types: readonly string[]): boolean {
+  if (typeof version.type === 'string' && types.includes(version.type)) return true;
+  const requires = version.require && typeof version.require === 'object' ? Object.keys(version.require) : [];
+  return requires.some((name) => name === 'magento/framework' || name.startsWith('magento/module-'));
+}
+
+const listSchema = z.object({ packageNames: z.array(z.string()) });
+const p2Schema = z.object({ packages: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))), minified: z.string().optional() });
+
+export async function* packagistSource(
+  rawSettings: z.input<typeof packagistSettingsSchema>,
+  identities: LinkedIdentity[],
+  _cursor: SourceCursor,
+  context: SourceContext,
+): AsyncGenerator<SourceBatch> {
+  const settings = packagistSettingsSchema.parse(rawSettings);
+  const base = settings.baseUrl.replace(/\/+$/, '');
+  const metadata = (settings.metadataUrl ?? settings.baseUrl).replace(/\/+$/, '');
+  const failures: string[] = [];
+  for (const identity of identitiesOn('packagist', identities)) {
+    const vendor = identity.externalId.trim().toLowerCase();
+    if (!/^[a-z0-9]([_.-]?[a-z0-9]+)*$/.test(vendor)) {
+      failures.push(`${identity.externalId}: not a Packagist vendor name`);
+      continue;
+    }
+    try {
+      const { data } = await context.http.getJson(`${base}/packages/list.json?vendor=${encodeURIComponent(vendor)}`);
+      const list = listSchema.safeParse(data);
+      if (!list.success) throw new Error('unexpected response from /packages/list.json: no packageNames');
+      if (list.data.packageNames.length === 0) {
+        yield { contributions: [], cursor: null, goneIdentities: [{ identityId: identity.identityId, reason: `Packagist has no packages for vendor ${vendor}` }] };
+        continue;
+      }
+      const contributions: NormalizedContribution[] = [];
+      for (const name of list.data.packageNames.slice(0, settings.maxPackagesPerVendor)) {
+        contributions.push(...(await releasesOf(metadata, name, identity, settings, context)));
+      }
+      yield { contributions, cursor: null };
+    } catch (error) {
+      failures.push(`vendor ${vendor}: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length > 0) throw new SourceError(SOURCE, `${failures.length} vendor(s) failed: ${failures.slice(0, 10).join('; ')}`);
+}
+
+async function releasesOf(metadata: string, name: string, identity: LinkedIdentity, settings: PackagistSettings, context: SourceContext): Promise<NormalizedContribution[]> {
+  const url = `${metadata}/p2/${name}.json`;
+  const { data } = await context.http.getJson(url);
+  const parsed = p2Schema.safeParse(data);
+  if (!parsed.success) throw new Error(`unexpected response from ${url}: no packages map`);
+  const raw = parsed.data.packages[name] ?? [];
+  const versions = parsed.data.minified === 'composer/2.0' ? expandMinified(raw) : raw;
+  const out: NormalizedContribution[] = [];
+  for (const version of versions) {
+    if (!isStableVersion(version) || !isMagentoPackage(version, settings.magentoTypes)) continue;
+    const occurredAt = isoInstant(version.time);
+    if (!occurredAt) continue;
+    const versionName = plainText(version.version, 60);
+    out.push({
+      source: SOURCE,
+      externalId: `release:${name.toLowerCase()}@${String(version.version_normalized ?? versionName)}`,
+      kind: 'packageReleased',
+      title: `${name} ${versionName}`,
+      url: safeUrl(`https://packagist.org/packages/${name}#${versionName}`),
+      occurredAt,
+      identityId: identity.identityId,
+      metadata: { package: name, version: versionName, type: typeof version.type === 'string' ? version.type : null, description: plainText(version.description, 200) },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+// Calendar files as organisers publish them (Google/Meetup style ICS with VTIMEZONE, a weekly
+// recurring meetup with an override and a cancelled occurrence, an all-day event, a future
+// event), plus a malformed one. Served by the generic fake server.
+
+export const meetupCalendar = `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Meetup//Meetup Events v1.0//EN
+CALSCALE:GREGORIAN
+BEGIN:VTIMEZONE
+TZID:Europe/Amsterdam
+BEGIN:STANDARD
+DTSTART:19701025T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700329T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:meetup-weekly@mage-os.example
+DTSTAMP:20251201T000000Z
+DTSTART;TZID=Europe/Amsterdam:20251201T190000
+DTEND;TZID=Europe/Amsterdam:20251201T210000
+RRULE:FREQ=WEEKLY;COUNT=10
+EXDATE;TZID=Europe/Amsterdam:20251222T190000
+SUMMARY:Mage-OS <b>weekly</b> meetup
+LOCATION:Amsterdam
+URL:https://meetup.example/mage-os/
+END:VEVENT
+BEGIN:VEVENT
+UID:meetup-weekly@mage-os.example
+DTSTAMP:20251201T000000Z
+RECURRENCE-ID;TZID=Europe/Amsterdam:20251208T190000
+DTSTART;TZID=Europe/Amsterdam:20251208T200000
+DTEND;TZID=Europe/Amsterdam:20251208T220000
+SUMMARY:Mage-OS meetup (moved an hour)
+END:VEVENT
+BEGIN:VEVENT
+UID:meetup-weekly@mage-os.example
+DTSTAMP:20251201T000000Z
+RECURRENCE-ID;TZID=Europe/Amsterdam:20251229T190000
+DTSTART;TZID=Europe/Amsterdam:20251229T190000
+STATUS:CANCELLED
+SUMMARY:Cancelled
+END:VEVENT
+BEGIN:VEVENT
+UID:conf-2025@example.org
+DTSTAMP:20251001T000000Z
+DTSTART;VALUE=DATE:20251120
+DTEND;VALUE=DATE:20251122
+SUMMARY:Meet Magento Example 2025
+END:VEVENT
+BEGIN:VEVENT
+UID:future@example.org
+DTSTAMP:20251001T000000Z
+DTSTART:20260301T100000Z
+SUMMARY:Future hackathon
+END:VEVENT
+END:VCALENDAR
+`.replace(/\n/g, '\r\n');
+
+export const malformedCalendar = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:not-a-date\r\n';
