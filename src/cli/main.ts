@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.js';
 import { UserError } from '../store/errors.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerAwardCommands } from './commands/awards.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerIdentityCommands } from './commands/identities.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerReportCommands(program, globals);
   registerAwardCommands(program, globals);
   registerDataCommands(program, globals);
+  registerAuditCommands(program, globals);
   return program;
 }
 

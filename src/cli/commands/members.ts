@@ -118,21 +118,23 @@ export function registerMemberCommands(program: Command, globals: () => GlobalOp
       }),
     );
 
-  member
-    .command('reinstate <handle>')
-    .description('lift a suspension or withdrawal')
-    .requiredOption('--reason <reason>', 'why, for the audit log')
-    .action(async (handle: string, options) =>
-      withContext(globals(), async ({ store, actor, today }) => {
-        const updated = await changeMemberState(
-          store.db,
-          handle,
-          { state: 'registered', reason: options.reason, effectiveOn: today },
-          actor,
-        );
-        printLines([`reinstated ${updated.handle}`]);
-      }),
-    );
+  for (const [verb, state, help] of [
+    ['reinstate', 'registered', 'lift a suspension or withdrawal'],
+    ['withdraw', 'withdrawn', 'record that a member left the program (their profile and history stay)'],
+  ] as const) {
+    member
+      .command(`${verb} <handle>`)
+      .description(help)
+      .requiredOption('--reason <reason>', 'why, for the audit log')
+      .option('--json', 'print JSON')
+      .action(async (handle: string, options) =>
+        withContext(globals(), async ({ store, actor, today }) => {
+          const updated = await changeMemberState(store.db, handle, { state, reason: options.reason, effectiveOn: today }, actor);
+          if (options.json) printJson(memberView(updated));
+          else printLines([`${updated.handle} is now ${updated.state}`]);
+        }),
+      );
+  }
 
   member
     .command('flag <handle>')
