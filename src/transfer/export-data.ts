@@ -3,6 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { contributionView } from '../store/views.js';
 
 export interface ExportOptions {
   includeEmail?: boolean;
@@ -30,22 +31,10 @@ export async function exportContributions(db: Kysely<Database>) {
     .select('members.handle')
     .orderBy('contributions.id')
     .execute();
-  return rows.map((row) => ({
-    handle: row.handle,
-    source: row.source,
-    externalId: row.external_id,
-    kind: row.kind,
-    category: row.category,
-    title: row.title,
-    url: row.url,
-    occurredAt: row.occurred_at.toISOString(),
-    reviewState: row.review_state,
-    evidenceUrl: row.evidence_url,
-    points: row.points,
-    explanation: row.explanation,
-    rulesVersion: row.rules_version,
-    metadata: row.metadata,
-  }));
+  return rows.map((row) => {
+    const { id: _id, reviewReason: _reason, ...view } = contributionView(row);
+    return { handle: row.handle, ...view, metadata: row.metadata };
+  });
 }
 
 export function toCsv(rows: Record<string, unknown>[]): string {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines } from '../output.js';
-import { identityView } from '../views.js';
+import { identityView } from '../../store/views.js';
 import { formatIdentity, parseIdentity, type IdentityRef } from '../../domain/identities.js';
 import { UserError } from '../../store/errors.js';
 import { linkIdentity, verifyIdentity } from '../../store/identities.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isoDateArgument } from '../arguments.js';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines, printTable } from '../output.js';
-import { identityView, memberView } from '../views.js';
+import { identityView, memberView } from '../../store/views.js';
 import { listIdentities } from '../../store/identities.js';
 import {
   addMember,

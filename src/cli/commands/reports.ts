@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isoDateArgument, positiveIntArgument, yearArgument } from '../arguments.js';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printTable } from '../output.js';
-import { contributionView } from '../views.js';
+import { contributionView } from '../../store/views.js';
 import { awardCycle } from '../../domain/awards.js';
 import { CATEGORIES, isCategory } from '../../domain/categories.js';
 import { listMemberContributions } from '../../store/contributions.js';

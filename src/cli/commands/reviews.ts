@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { isoDateArgument, positiveIntArgument } from '../arguments.js';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines, printTable } from '../output.js';
-import { contributionView } from '../views.js';
+import { contributionView } from '../../store/views.js';
 import { decideReview, listPendingReviews, submitContribution } from '../../store/contributions.js';
 import { requireMember } from '../../store/members.js';
 

@@ -1,6 +1,6 @@
-// The JSON shapes the CLI prints: stable camelCase keys, no private data (emails appear only
+// The JSON shapes of rows as the CLI, exports and the API print them: stable camelCase keys, no private data (emails appear only
 // in `member show` for the operator), dates as YYYY-MM-DD and instants as ISO strings.
-import type { ContributionRow, Identity, Member } from '../store/schema.js';
+import type { ContributionRow, Identity, Member } from './schema.js';
 
 export function memberView(member: Member) {
   return {
