@@ -41,7 +41,7 @@ export async function rescoreAll(
   options: RescoreOptions = {},
 ): Promise<RescoreResult> {
   const versions = rulesVersions(config);
-  const chunkSize = options.chunkSize ?? 2000;
+  const chunkSize = options.chunkSize ?? 10_000;
   const total = Number(
     (await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
   );
