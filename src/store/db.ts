@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { pgliteDialect } from './pglite-driver.js';
 import type { Database } from './schema.js';
 
@@ -44,13 +45,29 @@ export async function openStore(options: OpenOptions = {}): Promise<Store> {
 }
 
 async function openPGlite({ dataDir, loadDataDir }: OpenOptions): Promise<Store> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
-    parsers: { [INT8]: parseInt8, [NUMERIC]: parseNumeric, [DATE]: keepDateText },
-    ...(loadDataDir ? { loadDataDir } : {}),
-  });
-  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
-  return { db, engine: 'pglite', pglite, close: () => db.destroy() };
+  let unlock = () => undefined as void;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  try {
+    const pglite = await PGlite.create(dataDir, {
+      parsers: { [INT8]: parseInt8, [NUMERIC]: parseNumeric, [DATE]: keepDateText },
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+    const close = async () => {
+      try {
+        await db.destroy();
+      } finally {
+        unlock();
+      }
+    };
+    return { db, engine: 'pglite', pglite, close };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<Store> {
