@@ -92,6 +92,7 @@ export interface CappableContribution extends ScoringInput {
 /**
  * Scores a member's contributions together, applying caps: within a day (and an ISO week,
  * Monday to Sunday, UTC) only the first N of a kind earn points, in order of time then id.
+ * Rejected and excluded contributions take no place.
  */
 export function scoreWithCaps(versions: RulesVersion[], contributions: CappableContribution[]): Map<number, Score> {
   const ordered = contributions
@@ -113,16 +114,19 @@ export function scoreWithCaps(versions: RulesVersion[], contributions: CappableC
     }
     const dayKey = `${contribution.memberId}|${contribution.kind}|d${day}`;
     const weekKey = `${contribution.memberId}|${contribution.kind}|w${isoWeekStart(day)}`;
+    // Every contribution of the day takes a daily place; only those within the daily cap
+    // take a weekly place. (The set-based SQL of the store counts the same way.)
     const dayCount = (used.get(dayKey) ?? 0) + 1;
-    const weekCount = (used.get(weekKey) ?? 0) + 1;
+    used.set(dayKey, dayCount);
     if (cap.perDay !== undefined && dayCount > cap.perDay) {
       scores.set(contribution.id, capped(score, `over the cap of ${cap.perDay} a day on ${day}`));
-    } else if (cap.perWeek !== undefined && weekCount > cap.perWeek) {
+      continue;
+    }
+    const weekCount = (used.get(weekKey) ?? 0) + 1;
+    used.set(weekKey, weekCount);
+    if (cap.perWeek !== undefined && weekCount > cap.perWeek) {
       scores.set(contribution.id, capped(score, `over the cap of ${cap.perWeek} a week from ${isoWeekStart(day)}`));
     } else {
-      // Only what earns points takes a place under the caps.
-      used.set(dayKey, dayCount);
-      used.set(weekKey, weekCount);
       scores.set(contribution.id, score);
     }
   }

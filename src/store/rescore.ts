@@ -1,10 +1,11 @@
-// Derives points from the facts: for a set of members (or everyone), every contribution is
-// scored with the rules version of its date, caps are applied per member, and only rows
-// whose points or explanation changed are written, one set-based UPDATE per chunk.
-import { sql, type Kysely } from 'kysely';
+// Derives points from the facts, set-based: one UPDATE scores the contributions of a set of
+// members with the rules version of each contribution's date (compiled to SQL by
+// scoring-sql.ts), applies the caps with window functions, and writes only the rows whose
+// points, explanation or rules version changed.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { rulesVersions, type RulesVersion } from '../domain/rules.js';
-import { scoreWithCaps } from '../domain/scoring.js';
+import { rulesVersions } from '../domain/rules.js';
+import { compileScoring, versionIndexSql } from './scoring-sql.js';
 import type { Database } from './schema.js';
 
 export interface RescoreResult {
@@ -14,7 +15,7 @@ export interface RescoreResult {
 }
 
 export interface RescoreOptions {
-  /** Members per chunk (each chunk is read, scored and written in one transaction). */
+  /** Members per statement (by id range); each is one transaction. */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -24,15 +25,10 @@ export async function rescoreMembers(
   config: ProgramConfig,
   memberIds: number[],
 ): Promise<RescoreResult> {
-  const versions = rulesVersions(config);
   const unique = [...new Set(memberIds)];
-  const result: RescoreResult = { members: unique.length, contributions: 0, changed: 0 };
-  for (let start = 0; start < unique.length; start += 500) {
-    const chunk = await rescoreChunk(db, versions, unique.slice(start, start + 500));
-    result.contributions += chunk.contributions;
-    result.changed += chunk.changed;
-  }
-  return result;
+  if (unique.length === 0) return { members: 0, contributions: 0, changed: 0 };
+  const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`);
+  return { members: unique.length, ...outcome };
 }
 
 export async function rescoreAll(
@@ -40,77 +36,90 @@ export async function rescoreAll(
   config: ProgramConfig,
   options: RescoreOptions = {},
 ): Promise<RescoreResult> {
-  const versions = rulesVersions(config);
-  const chunkSize = options.chunkSize ?? 10_000;
-  const total = Number(
-    (await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-  );
-  const result: RescoreResult = { members: 0, contributions: 0, changed: 0 };
-  let after = 0;
-  for (;;) {
-    const ids = (
-      await db.selectFrom('members').select('id').where('id', '>', after).orderBy('id').limit(chunkSize).execute()
-    ).map((row) => row.id);
-    if (ids.length === 0) break;
-    const chunk = await rescoreChunk(db, versions, ids);
-    result.members += ids.length;
-    result.contributions += chunk.contributions;
-    result.changed += chunk.changed;
-    after = ids[ids.length - 1]!;
-    options.onProgress?.(result.members, total);
+  const chunkSize = options.chunkSize ?? 25_000;
+  const bounds = await db
+    .selectFrom('members')
+    .select((eb) => [
+      eb.fn.min<number>('id').as('low'),
+      eb.fn.max<number>('id').as('high'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .executeTakeFirstOrThrow();
+  const result: RescoreResult = { members: Number(bounds.n), contributions: 0, changed: 0 };
+  if (bounds.low === null || bounds.high === null) return result;
+  const low = Number(bounds.low);
+  const high = Number(bounds.high);
+  for (let from = low; from <= high; from += chunkSize) {
+    const to = Math.min(high, from + chunkSize - 1);
+    const outcome = await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to}`);
+    result.contributions += outcome.contributions;
+    result.changed += outcome.changed;
+    options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
   }
   return result;
 }
 
-async function rescoreChunk(
+async function rescoreWhere(
   db: Kysely<Database>,
-  versions: RulesVersion[],
-  memberIds: number[],
+  config: ProgramConfig,
+  filter: RawBuilder<unknown>,
 ): Promise<{ contributions: number; changed: number }> {
-  if (memberIds.length === 0) return { contributions: 0, changed: 0 };
-  const inTransaction = <T>(body: (trx: Kysely<Database>) => Promise<T>) =>
-    db.isTransaction ? body(db) : db.transaction().execute(body);
-  return inTransaction(async (trx) => {
-    const rows = await trx
-      .selectFrom('contributions')
-      .select(['id', 'member_id', 'kind', 'occurred_at', 'metadata', 'review_state', 'points', 'explanation', 'rules_version'])
-      .where('member_id', 'in', memberIds)
-      .execute();
-    const scores = scoreWithCaps(
-      versions,
-      rows.map((row) => ({
-        id: row.id,
-        memberId: row.member_id,
-        kind: row.kind,
-        occurredAt: row.occurred_at,
-        metadata: row.metadata,
-        takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
-      })),
-    );
-    const ids: number[] = [];
-    const points: number[] = [];
-    const explanations: string[] = [];
-    const versionIds: string[] = [];
-    for (const row of rows) {
-      const score = scores.get(row.id)!;
-      if (score.points === row.points && score.explanation === row.explanation && score.rulesVersion === row.rules_version) {
-        continue;
-      }
-      ids.push(row.id);
-      points.push(score.points);
-      explanations.push(score.explanation);
-      versionIds.push(score.rulesVersion);
-    }
-    if (ids.length > 0) {
-      await sql`
-        update contributions as c
-        set points = v.points, explanation = v.explanation, rules_version = v.rules_version, updated_at = now()
-        from (
-          select unnest(${ids}::int[]) as id, unnest(${points}::numeric[]) as points,
-                 unnest(${explanations}::text[]) as explanation, unnest(${versionIds}::text[]) as rules_version
-        ) as v
-        where c.id = v.id`.execute(trx);
-    }
-    return { contributions: rows.length, changed: ids.length };
-  });
+  const versions = rulesVersions(config);
+  const scoring = compileScoring(versions);
+  const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
+  const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
+  const result = await sql<{ considered: number; changed: number }>`
+    with s0 as (
+      select c.id, c.member_id, c.kind, c.occurred_at, c.metadata,
+             c.review_state in ('counted', 'pending') as takes_place,
+             (c.occurred_at at time zone 'UTC')::date as day,
+             date_trunc('week', c.occurred_at at time zone 'UTC')::date as week,
+             ${versionIndexSql(versions, sql.ref('c.occurred_at'))} as version_index
+      from contributions c
+      where ${filter}
+    ),
+    s1 as (
+      select s.id, s.member_id, s.kind, s.occurred_at, s.takes_place, s.day, s.week,
+             ${scoring.points} as raw_points, ${scoring.sentence} as sentence,
+             ${scoring.rulesVersion} as rules_version,
+             ${scoring.capPerDay} as cap_day, ${scoring.capPerWeek} as cap_week
+      from s0 s
+    ),
+    s2 as (
+      select s1.*,
+             row_number() over (partition by member_id, kind, day, takes_place order by occurred_at, id) as day_rank
+      from s1
+    ),
+    s3 as (
+      select s2.*, (takes_place and (cap_day is null or day_rank <= cap_day)) as in_day
+      from s2
+    ),
+    s4 as (
+      select s3.*,
+             row_number() over (partition by member_id, kind, week, in_day order by occurred_at, id) as week_rank
+      from s3
+    ),
+    scored as (
+      select id, rules_version,
+             case when ${overCapDay} or ${overCapWeek} then 0 else raw_points end as points,
+             case
+               when ${overCapDay} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_day || ' a day on ' || day::text
+               when ${overCapWeek} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_week || ' a week from ' || week::text
+               else trim_scale(raw_points)::text || ' = ' || sentence
+             end as explanation
+      from s4
+    ),
+    updated as (
+      update contributions c
+      set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
+      from scored f
+      where c.id = f.id
+        and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
+      returning c.id
+    )
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(
+    db,
+  );
+  const row = result.rows[0]!;
+  return { contributions: Number(row.considered), changed: Number(row.changed) };
 }
