@@ -5,7 +5,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { rulesVersions } from '../domain/rules.js';
-import { compileScoring, versionIndexSql } from './scoring-sql.js';
+import { compileScoring, lowerLabelsSql, versionIndexSql } from './scoring-sql.js';
 import type { Database } from './schema.js';
 
 export interface RescoreResult {
@@ -69,12 +69,13 @@ async function rescoreWhere(
   const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
   const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
   const result = await sql<{ considered: number; changed: number }>`
-    with s0 as (
+    with s0 as materialized (
       select c.id, c.member_id, c.kind, c.occurred_at, c.metadata,
              c.review_state in ('counted', 'pending') as takes_place,
              (c.occurred_at at time zone 'UTC')::date as day,
              date_trunc('week', c.occurred_at at time zone 'UTC')::date as week,
-             ${versionIndexSql(versions, sql.ref('c.occurred_at'))} as version_index
+             ${versionIndexSql(versions, sql.ref('c.occurred_at'))} as version_index,
+             ${lowerLabelsSql(sql.ref('c.metadata'))} as labels
       from contributions c
       where ${filter}
     ),

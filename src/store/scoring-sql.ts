@@ -15,11 +15,15 @@ const show = (value: Sql) => sql`trim_scale(round((${value})::numeric, 2))::text
 const lit = (value: number) => sql`${String(value)}::numeric`;
 const text = (value: string) => sql`${value}::text`;
 
+/** The row's labels, lowercased, computed once per row (column `labels` of the row source). */
+export function lowerLabelsSql(metadata: Sql): Sql {
+  return sql`(case jsonb_typeof(${metadata}->'labels') when 'array' then array(
+    select lower(l.value #>> '{}') from jsonb_array_elements(${metadata}->'labels') as l(value)
+    where jsonb_typeof(l.value) = 'string') else '{}'::text[] end)`;
+}
+
 function condition(modifier: Modifier): Sql {
-  if (modifier.label !== undefined) {
-    return sql`exists (select 1 from jsonb_array_elements(case jsonb_typeof(${meta}->'labels') when 'array' then ${meta}->'labels' else '[]'::jsonb end) as l(value)
-      where jsonb_typeof(l.value) = 'string' and lower(l.value #>> '{}') = ${modifier.label.toLowerCase()})`;
-  }
+  if (modifier.label !== undefined) return sql`(${modifier.label.toLowerCase()}::text = any(s.labels))`;
   if (modifier.flag !== undefined) return sql`coalesce(${meta}->${modifier.flag} = 'true'::jsonb, false)`;
   return sql`coalesce(jsonb_typeof(${meta}->${modifier.field!}) = 'number', false)`;
 }
@@ -114,7 +118,7 @@ export interface ScoringSql {
   capPerWeek: Sql;
 }
 
-/** Expressions over a row source aliased `s` with columns kind, metadata and version_index. */
+/** Expressions over a row source aliased `s` with columns kind, metadata, labels and version_index. */
 export function compileScoring(versions: RulesVersion[]): ScoringSql {
   const byVersion = (pick: (version: RulesVersion, index: number) => Sql) =>
     versions.length === 1
