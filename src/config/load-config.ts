@@ -4,8 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { buildConfig, defaultConfig } from '../domain/config.js';
+import { buildConfig } from '../domain/config.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
+import { fullConfigSchema } from './full-schema.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -35,7 +36,11 @@ export function loadConfig(
 ): LoadedConfig {
   const env = options.env ?? process.env;
   const file = resolveConfigPath(options.file, env, options.cwd ?? process.cwd());
-  if (!file) return { config: defaultConfig(), file: null };
+  if (!file) {
+    const defaults = buildConfig({}, env, fullConfigSchema);
+    if (!defaults.ok) throw new ConfigError('(defaults)', defaults.problems);
+    return { config: defaults.config, file: null };
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -53,7 +58,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       document.errors.map((error) => `line ${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`),
     );
   }
-  const result = buildConfig(document.toJS(), env);
+  const result = buildConfig(document.toJS(), env, fullConfigSchema);
   if (!result.ok) throw new ConfigError(file, result.problems);
   return result.config;
 }

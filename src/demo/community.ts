@@ -123,7 +123,7 @@ export function demoCommunity(seed = 2026) {
     const stopsAfter = rng.chance(0.2) ? rng.int(120, 500) : DEMO_DAYS;
     const count = Math.round(rng.int(3, 28) * persona.activity);
     for (let n = 0; n < count; n += 1) {
-      const day = Math.max(0, Math.min(stopsAfter, rng.int(0, DEMO_DAYS)));
+      const day = rng.int(0, stopsAfter);
       const date = addDays(DEMO_START, day);
       if (date < joinedAt) continue;
       const kind = rng.chance(0.8) ? rng.pick(persona.focus) : rng.pick(Object.keys(SOURCE_OF));

@@ -9,14 +9,18 @@ export type ConfigResult = { ok: true; config: ProgramConfig } | { ok: false; pr
 
 type Env = Record<string, string | undefined>;
 
-export function buildConfig(raw: unknown, env: Env = {}): ConfigResult {
+/**
+ * `schema` is the whole file's schema; the shell passes one extended with the settings of
+ * the web app, notifications and sources, which the domain does not know about.
+ */
+export function buildConfig(raw: unknown, env: Env = {}, schema: z.ZodType<ProgramConfig> = configSchema): ConfigResult {
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
     return { ok: false, problems: [`(root): expected a mapping of settings, got ${describe(raw)}`] };
   }
   const problems: string[] = [];
   const interpolated = interpolateEnv(raw ?? {}, env, [], problems);
   const merged = mergeOntoDefaults(DEFAULT_CONFIG, interpolated);
-  const parsed = configSchema.safeParse(merged, { reportInput: true });
+  const parsed = schema.safeParse(merged, { reportInput: true });
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => formatIssue(issue)));
   else problems.push(...crossCheck(parsed.data));
   if (problems.length > 0) return { ok: false, problems };
@@ -119,11 +123,24 @@ function formatIssue(issue: z.core.$ZodIssue): string {
       return `${at}: ${expectation(issue.message, issue.expected)}, got ${describe(input)}`;
     case 'custom':
       return `${at}: ${issue.message}`;
+    case 'too_small':
+    case 'too_big':
+      if (!issue.message.startsWith('expected')) return `${at}: ${bound(issue)}, got ${describe(input)}`;
+      return `${at}: ${issue.message}, got ${describe(input)}`;
     default: {
       const message = issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`;
       return input === undefined ? `${at}: ${message}` : `${at}: ${message}, got ${describe(input)}`;
     }
   }
+}
+
+function bound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+  const sign = small ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+  if (issue.origin === 'string') return `expected ${small ? 'at least' : 'at most'} ${limit} characters`;
+  if (issue.origin === 'array' || issue.origin === 'set') return `expected ${small ? 'at least' : 'at most'} ${limit} items`;
+  return `expected a number ${sign} ${limit}`;
 }
 
 function expectation(message: string, expected: string): string {

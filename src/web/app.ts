@@ -1,33 +1,232 @@
-// The web application. Until the full web app lands this serves a minimal home page with
-// live counts and a health check.
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { ProgramConfig } from '../domain/config-schema.js';
-import type { Store } from '../store/db.js';
+// The web application: server-rendered pages, the manager console and the JSON API on one
+// Fastify instance. Every route is listed in ROUTES below (by audience, top to bottom); one
+// hook enforces who may call it and checks CSRF on every form, whatever the route.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { checkLapses } from '../notify/lapses.js';
+import { loadAssets } from './assets.js';
+import { resolveContext, type AppContext, type WebContext } from './context.js';
+import { describeError, forbidden, HttpProblem, unauthorized } from './errors.js';
+import { Html, html } from './html.js';
+import { homeRoutes } from './public/home.js';
+import { directoryRoutes } from './public/directory.js';
+import { profileRoutes } from './public/profile.js';
+import { standingsRoutes } from './public/standings.js';
+import { signInRoutes } from './account/sign-in.js';
+import { selfServiceRoutes } from './account/self-service.js';
+import { reviewRoutes } from './admin/reviews.js';
+import { memberAdminRoutes } from './admin/members.js';
+import { operationsRoutes } from './admin/operations.js';
+import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
+import { apiTokenRoutes } from './admin/api-tokens.js';
+import { apiRoutes, authenticateIngest } from './api/v1.js';
+import { apiDocsRoutes } from './api/openapi.js';
+import { formBody, page, type Route, type RouteModule } from './routing.js';
+import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 
-export interface AppContext {
-  store: Store;
-  config: ProgramConfig;
-  logger?: boolean | object;
+export type { AppContext } from './context.js';
+
+/** Every route of the app, by audience. */
+export const ROUTES: RouteModule[] = [
+  // public pages
+  homeRoutes,
+  directoryRoutes,
+  profileRoutes,
+  standingsRoutes,
+  apiDocsRoutes,
+  // accounts and self-service
+  signInRoutes,
+  selfServiceRoutes,
+  // manager console
+  reviewRoutes,
+  memberAdminRoutes,
+  operationsRoutes,
+  rulesAndAwardsRoutes,
+  apiTokenRoutes,
+  // JSON API
+  apiRoutes,
+];
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' https: data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function allRoutes(context: WebContext): Route[] {
+  return ROUTES.flatMap((module) => module(context));
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export async function buildApp(appContext: AppContext): Promise<FastifyInstance> {
+  const context = resolveContext(appContext);
+  const app = Fastify({ logger: loggerOptions(appContext.logger), trustProxy: context.web.trustProxy, bodyLimit: 2 * 1024 * 1024 });
 
-export async function buildApp(context: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: context.logger ?? false });
-  const { db } = context.store;
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/', async (_request, reply) => {
-    const members = await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const contributions = await db
-      .selectFrom('contributions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('review_state', '=', 'counted')
-      .executeTakeFirstOrThrow();
-    const name = escapeHtml(context.config.program.name);
-    reply.type('text/html; charset=utf-8');
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title></head>
-<body><main><h1>${name}</h1><p>${Number(members.n)} ambassadors, ${Number(contributions.n)} counted contributions.</p></main></body></html>`;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => {
+    const fields: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(body as string)) {
+      const existing = fields[key];
+      fields[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    done(null, fields);
   });
+
+  app.decorateRequest('viewer', null as unknown as FastifyRequest['viewer']);
+  app.decorateRequest('cookies', null as unknown as FastifyRequest['cookies']);
+  app.addHook('onRequest', async (request) => {
+    request.cookies = parseCookies(request.headers.cookie);
+    request.viewer = request.cookies[SESSION_COOKIE] ? await loadViewer(context, request) : null;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    if (context.secureCookies) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (request.viewer && !reply.getHeader('cache-control')) reply.header('cache-control', 'private, no-store');
+    return payload;
+  });
+
+  const assets = loadAssets();
+  app.get('/assets/:file', async (request, reply) => {
+    const asset = assets.get((request.params as { file: string }).file);
+    if (!asset) throw new HttpProblem(404, 'not_found', 'no such file');
+    reply.header('etag', asset.etag).header('cache-control', 'public, max-age=3600');
+    if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+    return reply.type(asset.type).send(asset.body);
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send('User-agent: *\nDisallow: /manage\nDisallow: /me\n'));
+
+  for (const route of allRoutes(context)) {
+    app.route({ method: route.method, url: route.url, handler: (request, reply) => handle(context, route, request, reply) });
+  }
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const { status, body, expected } = describeError(error);
+    if (!expected) request.log.error({ err: error }, 'request failed');
+    if (request.url.startsWith('/api/')) return reply.code(status).type('application/json; charset=utf-8').send(body);
+    return errorPage(context, request, reply, status, body.error.message);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    return errorPage(context, request, reply, 404, 'This page does not exist.');
+  });
+
+  if (appContext.scheduleLapseChecks) scheduleLapseChecks(app, context);
+  app.addHook('onClose', async () => context.mailer?.close?.());
   return app;
+}
+
+async function handle(context: WebContext, route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  if (route.access === 'ingest') {
+    request.ingestSource = await authenticateIngest(context, request.headers.authorization);
+  } else if (route.access !== 'anyone') {
+    if (!request.viewer) {
+      if (route.kind === 'page') {
+        return reply.code(303).header('location', `/sign-in?next=${encodeURIComponent(request.method === 'GET' ? request.url : '/me')}`).send();
+      }
+      throw unauthorized();
+    }
+    const role = request.viewer.member.role;
+    if (route.access === 'manager' && role !== 'manager' && role !== 'admin') throw forbidden('this is for program managers');
+    if (route.access === 'admin' && role !== 'admin') throw forbidden('this is for administrators');
+  }
+  if (route.method !== 'GET' && route.access !== 'ingest') {
+    const header = request.headers['x-csrf-token'];
+    const token = route.kind === 'api' ? (typeof header === 'string' ? header : undefined) : (formBody(request)._csrf as string | undefined);
+    if (!checkCsrf(context, request, typeof token === 'string' ? token : undefined)) {
+      throw new HttpProblem(403, 'csrf', 'This form has expired or did not come from this site. Reload the page and try again.');
+    }
+  }
+  const cacheable = route.cache === true && request.method === 'GET' && !request.cookies[SESSION_COOKIE] && !request.cookies.amb_flash;
+  if (cacheable && request.headers['x-cache-refresh'] !== context.cache.refreshToken) {
+    const hit = context.cache.get(request.url);
+    if (hit) {
+      if (!hit.fresh) {
+        const app = request.server;
+        context.cache.revalidate(request.url, () => app.inject({ url: request.url, headers: { 'x-cache-refresh': context.cache.refreshToken } }));
+      }
+      return reply.type(hit.type).header('x-cache', hit.fresh ? 'hit' : 'stale').send(hit.body);
+    }
+    const pending = context.cache.pending(request.url);
+    if (pending) {
+      await pending;
+      const shared = context.cache.get(request.url);
+      if (shared) return reply.type(shared.type).header('x-cache', 'shared').send(shared.body);
+    }
+  }
+  const finish = cacheable && context.cache.enabled ? context.cache.begin(request.url) : null;
+  try {
+    return await respond(context, route, request, reply, cacheable);
+  } finally {
+    finish?.();
+  }
+}
+
+async function respond(context: WebContext, route: Route, request: FastifyRequest, reply: FastifyReply, cacheable: boolean): Promise<unknown> {
+  const result = await route.handler(request, reply);
+  if (result === reply || reply.sent) return reply;
+  let body: string;
+  if (result instanceof Html) {
+    body = result.value;
+    if (!reply.getHeader('content-type')) reply.type('text/html; charset=utf-8');
+  } else if (typeof result === 'string') {
+    body = result;
+  } else {
+    body = JSON.stringify(result);
+    reply.type('application/json; charset=utf-8');
+  }
+  if (cacheable && reply.statusCode === 200) context.cache.set(request.url, body, String(reply.getHeader('content-type')));
+  return reply.send(body);
+}
+
+const SECRET_PARAMS = /([?&](?:token|code|state)=)[^&#]*/gi;
+
+/** Request URLs in logs lose their one-time secrets (sign-in link tokens, OAuth codes). */
+export function redactRequestUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+function loggerOptions(logger: AppContext['logger']): boolean | object {
+  if (!logger) return false;
+  const base = typeof logger === 'object' ? logger : {};
+  return {
+    ...base,
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: redactRequestUrl(request.url), remoteAddress: request.ip }),
+    },
+  };
+}
+
+function errorPage(context: WebContext, request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  const titles: Record<number, string> = { 400: 'That did not work', 401: 'Please sign in', 403: 'Not allowed', 404: 'Not found', 409: 'Conflict', 429: 'Slow down' };
+  const title = titles[status] ?? 'Something went wrong';
+  const body = page(context, request, reply, {
+    title,
+    main: html`<div class="narrow card"><h1>${title}</h1><p>${message}</p><p><a href="/">Back to the home page</a></p></div>`,
+  }, status);
+  return reply.send(body.value);
+}
+
+function scheduleLapseChecks(app: FastifyInstance, context: WebContext): void {
+  let lastChecked = '';
+  const tick = () => {
+    const now = context.now();
+    const today = context.today();
+    if (today === lastChecked || now.getUTCHours() < context.notifications.lapseCheckHourUtc) return;
+    lastChecked = today;
+    checkLapses(context.wdb, context.config, context.notifier, today)
+      .then((result) => app.log.info({ warned: result.warned.length, lapsed: result.lapsed.length }, 'lapse check done'))
+      .catch((error: Error) => app.log.error({ err: error.message }, 'lapse check failed'));
+  };
+  const timer = setInterval(tick, 15 * 60_000);
+  timer.unref();
+  app.addHook('onReady', async () => tick());
+  app.addHook('onClose', async () => clearInterval(timer));
 }

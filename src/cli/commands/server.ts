@@ -44,7 +44,12 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       }
       // The web stack loads only for `serve`, which keeps every other command quick to start.
       const { buildApp } = await import('../../web/app.js');
-      const app = await buildApp({ store: context.store, config: context.config, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+      const app = await buildApp({
+        store: context.store,
+        config: context.config,
+        logger: { level: process.env.LOG_LEVEL ?? 'info' },
+        scheduleLapseChecks: true,
+      });
       const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
       const host = options.host ?? process.env.HOST ?? 'localhost';
       const shutdown = async () => {

@@ -1,0 +1,165 @@
+// The console's overview, sources and sync health, the audit log and CSV exports.
+import { sql } from 'kysely';
+import { exportContributions, exportMembers, toCsv } from '../../transfer/export-data.js';
+import { listAudit } from '../../store/audit.js';
+import type { WebContext } from '../context.js';
+import { html } from '../html.js';
+import { formBody, page, positiveInt, queryOf, redirect, text, type Route } from '../routing.js';
+import { csrfField, emptyState } from '../views/components.js';
+import { csrfToken } from '../session.js';
+import { adminNav } from './nav.js';
+
+const AUDIT_PAGE = 100;
+
+export interface SyncRunRow {
+  [column: string]: unknown;
+}
+
+/** The newest sync runs, or null when the sync engine's table does not exist (yet). */
+export async function recentSyncRuns(context: WebContext, limit = 50): Promise<{ columns: string[]; rows: SyncRunRow[] } | null> {
+  const exists = await sql<{ name: string | null }>`select to_regclass('sync_runs')::text as name`.execute(context.db);
+  if (!exists.rows[0]?.name) return null;
+  const result = await sql<SyncRunRow>`select * from sync_runs order by 1 desc limit ${limit}`.execute(context.db);
+  const hidden = /secret|token|password|cursor|raw/i;
+  const columns = result.rows[0] ? Object.keys(result.rows[0]).filter((c) => !hidden.test(c)) : [];
+  return { columns, rows: result.rows };
+}
+
+function cell(value: unknown) {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 19);
+  if (typeof value === 'object') return JSON.stringify(value).slice(0, 200);
+  return String(value).slice(0, 200);
+}
+
+export function operationsRoutes(context: WebContext): Route[] {
+  const sourceNames = Object.keys(context.config.sources);
+  return [
+    {
+      method: 'GET',
+      url: '/manage',
+      access: 'manager',
+      kind: 'page',
+      summary: 'manager console overview',
+      handler: async (request, reply) => {
+        const pending = await context.db.selectFrom('contributions').select(sql<number>`count(*)::int`.as('n')).where('review_state', '=', 'pending').executeTakeFirstOrThrow();
+        const unverified = await context.db.selectFrom('identities').select(sql<number>`count(*)::int`.as('n')).where('verified_at', 'is', null).executeTakeFirstOrThrow();
+        const failed = await context.wdb.selectFrom('notifications').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow();
+        return page(context, request, reply, {
+          title: 'Manager console',
+          main: html`${adminNav('/manage')}<h1>Manager console</h1>
+            <dl class="stats">
+              <div><dt>Waiting for review</dt><dd><a href="/manage/reviews">${Number(pending.n)}</a></dd></div>
+              <div><dt>Unverified identities</dt><dd><a href="/manage/members">${Number(unverified.n)}</a></dd></div>
+              <div><dt>Failed notifications</dt><dd>${Number(failed.n)}</dd></div>
+            </dl>`,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/manage/sync',
+      access: 'manager',
+      kind: 'page',
+      summary: 'sources and sync health',
+      handler: async (request, reply) => {
+        const runs = await recentSyncRuns(context);
+        const token = csrfToken(context, request, reply);
+        return page(context, request, reply, {
+          title: 'Sources and sync',
+          main: html`${adminNav('/manage/sync')}<h1>Sources and sync</h1>
+            <p>Configured sources: ${sourceNames.length ? sourceNames.join(', ') : 'none (see the sources section of the config)'}.</p>
+            ${context.runSync
+              ? html`<form method="post" action="/manage/sync/run" class="inline-form">${csrfField(token)}
+                  <label for="f-source">Source</label>
+                  <select id="f-source" name="source"><option value="">All sources</option>${sourceNames.map((s) => html`<option value="${s}">${s}</option>`)}</select>
+                  <button type="submit">Run now</button></form>`
+              : html`<p class="meta">Syncs run on the server's schedule; this server cannot start one from here.</p>`}
+            ${!runs
+              ? emptyState('No sync runs recorded', 'The sync engine has not recorded any run on this database yet.')
+              : runs.rows.length === 0
+                ? emptyState('No sync runs yet', 'Runs appear here once a sync has run.')
+                : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Sync runs"><table><thead><tr>${runs.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+                  <tbody>${runs.rows.map((row) => html`<tr>${runs.columns.map((c) => html`<td>${cell(row[c])}</td>`)}</tr>`)}</tbody></table></div>`}`,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/manage/sync/run',
+      access: 'manager',
+      kind: 'page',
+      summary: 'run a sync now',
+      handler: async (request, reply) => {
+        if (!context.runSync) return redirect(context, reply, '/manage/sync', { kind: 'error', text: 'This server cannot start a sync.' });
+        const source = text(formBody(request), 'source') || undefined;
+        if (source && !sourceNames.includes(source)) return redirect(context, reply, '/manage/sync', { kind: 'error', text: `Unknown source ${source}.` });
+        const run = context.runSync(source);
+        // A sync can take minutes: it runs on, and its record shows up in the table.
+        run.catch((error: Error) => request.log.error({ err: error.message, source }, 'sync failed'));
+        return redirect(context, reply, '/manage/sync', { kind: 'notice', text: `Sync of ${source ?? 'all sources'} started.` });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/manage/audit',
+      access: 'manager',
+      kind: 'page',
+      summary: 'audit log',
+      handler: async (request, reply) => {
+        const query = queryOf(request);
+        const before = query.before ? positiveInt(query.before, 0) || undefined : undefined;
+        const entries = await listAudit(context.db, { limit: AUDIT_PAGE, beforeId: before, action: query.action || undefined });
+        const last = entries[entries.length - 1];
+        return page(context, request, reply, {
+          title: 'Audit log',
+          main: html`${adminNav('/manage/audit')}<h1>Audit log</h1>
+            <form method="get" action="/manage/audit" class="inline-form"><label for="f-action">Action</label><input id="f-action" name="action" value="${query.action ?? ''}" placeholder="e.g. review.reject"><button type="submit" class="small">Filter</button></form>
+            ${entries.length === 0 ? emptyState('No entries', 'Manager actions are recorded here.') : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Audit log"><table>
+              <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Details</th></tr></thead>
+              <tbody>${entries.map((e) => html`<tr><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
+                <td>${e.subject_type} ${e.subject_id ?? ''}</td><td>${e.reason ?? ''}</td><td class="meta">${Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</td></tr>`)}</tbody></table></div>
+              ${entries.length === AUDIT_PAGE && last ? html`<p><a href="/manage/audit?before=${last.id}${query.action ? `&action=${encodeURIComponent(query.action)}` : ''}">Older entries →</a></p>` : ''}`}`,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/manage/exports',
+      access: 'manager',
+      kind: 'page',
+      summary: 'CSV exports',
+      handler: async (request, reply) =>
+        page(context, request, reply, {
+          title: 'Exports',
+          main: html`${adminNav('/manage/exports')}<h1>Exports</h1>
+            <ul class="plain">
+              <li><a href="/manage/exports/members.csv" download>Members (CSV)</a> <span class="meta">handle, name, joined, country, company, role, state</span></li>
+              ${request.viewer?.member.role === 'admin' ? html`<li><a href="/manage/exports/members.csv?email=yes" download>Members with email addresses (CSV, admins only)</a></li>` : ''}
+              <li><a href="/manage/exports/contributions.csv" download>Contributions (CSV)</a> <span class="meta">with points, explanations and review states</span></li>
+            </ul><p class="meta">Cells that a spreadsheet would read as formulas are neutralised.</p>`,
+        }),
+    },
+    {
+      method: 'GET',
+      url: '/manage/exports/:file',
+      access: 'manager',
+      kind: 'page',
+      summary: 'download a CSV export',
+      handler: async (request, reply) => {
+        const file = (request.params as { file: string }).file;
+        const includeEmail = queryOf(request).email === 'yes' && request.viewer?.member.role === 'admin';
+        let rows: Record<string, unknown>[];
+        if (file === 'members.csv') rows = await exportMembers(context.db, { includeEmail });
+        else if (file === 'contributions.csv') rows = await exportContributions(context.db);
+        else return redirect(context, reply, '/manage/exports', { kind: 'error', text: 'No such export.' });
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${file.replace('.csv', '')}-${context.today()}.csv"`)
+          .header('cache-control', 'no-store');
+        return toCsv(rows);
+      },
+    },
+  ];
+}
+

@@ -1,0 +1,153 @@
+// An ambassador's profile (avatar, bio, verified identities, status, category chart,
+// contribution calendar, timeline with points and their reasons) and their SVG badge.
+import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
+import { PLATFORM_LABELS, type Platform } from '../../domain/identities.js';
+import { findMember } from '../../store/members.js';
+import { memberStatuses } from '../../store/statuses.js';
+import type { WebContext } from '../context.js';
+import { escapeHtml, externalLink, html } from '../html.js';
+import { currentYear, scoresVisibleTo, yearsWithData } from '../queries/public.js';
+import { identityUrl, loadProfile, yearRank } from '../queries/profile.js';
+import { page, paramsOf, positiveInt, queryOf, type Route } from '../routing.js';
+import { categoryChart, contributionCalendar } from '../views/charts.js';
+import { avatar, emptyState, formatPoints, statusBadge, time } from '../views/components.js';
+import { notFound } from '../errors.js';
+
+export function profileRoutes(context: WebContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      url: '/ambassadors/:handle',
+      access: 'anyone',
+      kind: 'page',
+      cache: true,
+      summary: 'ambassador profile',
+      handler: async (request, reply) => {
+        const { handle } = paramsOf(request);
+        const thisYear = currentYear(context);
+        const year = positiveInt(queryOf(request).year, thisYear, thisYear);
+        const profile = await loadProfile(context, handle ?? '', year < 2000 ? thisYear : year);
+        if (!profile) throw notFound(`no ambassador with the handle "${handle}"`);
+        const { member, status } = profile;
+        const showPoints = scoresVisibleTo(context, request.viewer, member.id);
+        const years = await yearsWithData(context);
+        const verified = profile.identities.filter((identity) => identity.verified_at !== null);
+        const kinds = context.config.kinds;
+        return page(context, request, reply, {
+          title: `${member.name} (@${member.handle})`,
+          description: `${member.name}, Magento ambassador${member.country ? ` from ${member.country}` : ''}.`,
+          main: html`
+          <article class="profile">
+            <header class="profile-head card">
+              ${avatar(member, 112)}
+              <div class="profile-id">
+                <h1>${member.name}</h1>
+                <p class="meta">@${member.handle}${member.country ? html` · ${member.country}` : ''}${member.company ? html` · ${member.company}` : ''} · joined ${time(member.joined_at)}</p>
+                <p>${status ? statusBadge(status.status) : ''}
+                  ${status?.activeUntil && (status.status === 'active' || status.status === 'lapsing') ? html` <span class="pill">Active until ${time(status.activeUntil)}</span>` : ''}
+                  ${profile.rank ? html` <span class="pill">Rank ${profile.rank} of ${profile.ranked} in ${profile.year}</span>` : ''}
+                  ${member.is_staff ? html` <span class="pill">Program staff</span>` : ''}</p>
+                ${member.bio ? html`<p class="bio">${member.bio}</p>` : ''}
+                ${verified.length
+                  ? html`<ul class="identities" aria-label="Verified identities">${verified.map(
+                      (identity) => html`<li><span class="platform">${PLATFORM_LABELS[identity.platform as Platform] ?? identity.platform}</span>
+                        ${externalLink(identityUrl(identity.platform, identity.external_id), identity.external_id)} <span class="verified" title="verified">✓ verified</span></li>`,
+                    )}</ul>`
+                  : ''}
+              </div>
+            </header>
+            <nav class="year-switch" aria-label="Year">
+              <span>Year:</span>
+              ${years.map((y) => (y === profile.year ? html`<span aria-current="page">${y}</span>` : html`<a href="/ambassadors/${member.handle}?year=${y}">${y}</a>`))}
+            </nav>
+            <div class="profile-grid">
+              <section class="card" aria-labelledby="breakdown-title">
+                <h2 id="breakdown-title">${showPoints ? html`${formatPoints(profile.points)} points in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
+                ${showPoints
+                  ? categoryChart(profile.categories, 'breakdown')
+                  : categoryChart(countsByCategory(profile.contributions), 'breakdown', 'contributions')}
+              </section>
+              <section class="card" aria-labelledby="standing-title">
+                <h2 id="standing-title">Status</h2>
+                <dl class="facts">
+                  <div><dt>Status</dt><dd>${status ? statusBadge(status.status) : '—'}</dd></div>
+                  <div><dt>Active until</dt><dd>${status?.activeUntil && (status.status === 'active' || status.status === 'lapsing') ? time(status.activeUntil) : '—'}</dd></div>
+                  <div><dt>Last counted contribution</dt><dd>${status?.lastContributionAt ? time(status.lastContributionAt) : '—'}</dd></div>
+                  <div><dt>Rank in ${profile.year}</dt><dd>${profile.rank ? `${profile.rank} of ${profile.ranked}` : '—'}</dd></div>
+                  <div><dt>Counted contributions in ${profile.year}</dt><dd>${profile.contributions.length}</dd></div>
+                </dl>
+              </section>
+              <section class="card calendar-card" aria-labelledby="calendar-title">
+                <h2 id="calendar-title">Calendar</h2>
+                ${contributionCalendar(profile.year, profile.byDay, 'calendar')}
+              </section>
+            </div>
+            <section class="card" aria-labelledby="timeline-title">
+              <h2 id="timeline-title">Timeline</h2>
+              ${profile.contributions.length === 0
+                ? emptyState(`No counted contributions in ${profile.year}`, 'Contributions appear here once they are found or approved.')
+                : html`<ol class="timeline">${profile.contributions.map(
+                    (row) => html`<li>
+                      <span class="dot" data-category="${row.category}" aria-hidden="true"></span>
+                      <div class="timeline-body">
+                        <p class="feed-title">${externalLink(row.url, row.title)}</p>
+                        <p class="meta">${time(row.occurred_at)} · ${kinds[row.kind]?.label ?? row.kind} · ${isCategory(row.category) ? CATEGORY_LABELS[row.category] : row.category}</p>
+                        ${showPoints ? html`<p class="explanation"><strong>${formatPoints(row.points)} pts</strong> <span>${row.explanation}</span></p>` : ''}
+                      </div>
+                    </li>`,
+                  )}</ol>`}
+            </section>
+            <section class="card" aria-labelledby="badge-title">
+              <h2 id="badge-title">Badge</h2>
+              <p><img src="/badge/${member.handle}.svg" alt="Magento Ambassador badge of ${member.name}" height="20"></p>
+              <label for="badge-md">Markdown for a README or blog</label>
+              <input id="badge-md" class="code" readonly value="${`[![Magento Ambassador](${context.baseUrl}/badge/${member.handle}.svg)](${context.baseUrl}/ambassadors/${member.handle})`}">
+            </section>
+          </article>`,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/badge/:file',
+      access: 'anyone',
+      kind: 'page',
+      cache: true,
+      summary: 'SVG badge of an ambassador',
+      handler: async (request, reply) => {
+        const file = paramsOf(request).file ?? '';
+        const handle = file.endsWith('.svg') ? file.slice(0, -4) : '';
+        const member = handle ? await findMember(context.db, handle) : undefined;
+        if (!member || member.state === 'withdrawn') throw notFound(`no ambassador with the handle "${handle}"`);
+        const year = currentYear(context);
+        const [status] = await memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] });
+        const rank = await yearRank(context, member.id, year);
+        const active = status && (status.status === 'active' || status.status === 'lapsing');
+        const right = `${active ? 'active' : status?.status === 'suspended' ? 'suspended' : 'inactive'}${rank ? ` · #${rank} in ${year}` : ''}`;
+        reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=3600');
+        return badgeSvg('Magento Ambassador', right, active ? '#c2410c' : '#64748b');
+      },
+    },
+  ];
+}
+
+function countsByCategory(rows: { category: string }[]) {
+  const counts = { code: 0, content: 0, events: 0, documentation: 0, education: 0, leadership: 0 };
+  for (const row of rows) if (isCategory(row.category)) counts[row.category] += 1;
+  return counts;
+}
+
+/** A flat badge: label on the left, value on the right; widths estimated from the text. */
+export function badgeSvg(label: string, value: string, color: string): string {
+  const width = (text: string) => Math.round(text.length * 6.6 + 14);
+  const left = width(label);
+  const right = width(value);
+  const total = left + right;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${escapeHtml(`${label}: ${value}`)}">` +
+    `<title>${escapeHtml(`${label}: ${value}`)}</title>` +
+    `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>` +
+    `<clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>` +
+    `<g clip-path="url(#r)"><rect width="${left}" height="20" fill="#1f2937"/><rect x="${left}" width="${right}" height="20" fill="${color}"/><rect width="${total}" height="20" fill="url(#s)"/></g>` +
+    `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">` +
+    `<text x="${left / 2}" y="14">${escapeHtml(label)}</text><text x="${left + right / 2}" y="14">${escapeHtml(value)}</text></g></svg>`;
+}

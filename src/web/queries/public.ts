@@ -1,0 +1,192 @@
+// Reads behind the public pages: live counts, the newest contributions, the directory and
+// the years that have data. Set-based SQL; status comes from the store's statuses module.
+import { sql } from 'kysely';
+import { awardCycle } from '../../domain/awards.js';
+import type { Category } from '../../domain/categories.js';
+import type { ActivityStatus } from '../../domain/status.js';
+import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
+import type { Member } from '../../store/schema.js';
+import type { WebContext } from '../context.js';
+
+export interface ProgramCounts {
+  ambassadors: number;
+  active: number;
+  countries: number;
+  countedThisYear: number;
+  contributorsThisYear: number;
+}
+
+export function cycleBounds(context: WebContext, year: number): { from: Date; until: Date; start: string; end: string } {
+  const cycle = awardCycle(context.config.awards, year);
+  return {
+    start: cycle.start,
+    end: cycle.end,
+    from: new Date(`${cycle.start}T00:00:00Z`),
+    until: new Date(new Date(`${cycle.end}T00:00:00Z`).getTime() + 86_400_000),
+  };
+}
+
+export function currentYear(context: WebContext): number {
+  return Number(context.today().slice(0, 4));
+}
+
+export async function programCounts(context: WebContext): Promise<ProgramCounts> {
+  const { db } = context;
+  const bounds = cycleBounds(context, currentYear(context));
+  const members = await db
+    .selectFrom('members')
+    .select([sql<number>`count(*)::int`.as('n'), sql<number>`count(distinct lower(country))::int`.as('countries')])
+    .where('state', '=', 'registered')
+    .where('is_bot', '=', false)
+    .executeTakeFirstOrThrow();
+  const year = await db
+    .selectFrom('contributions')
+    .select([sql<number>`count(*)::int`.as('n'), sql<number>`count(distinct member_id)::int`.as('people')])
+    .where('review_state', '=', 'counted')
+    .where('occurred_at', '>=', bounds.from)
+    .where('occurred_at', '<', bounds.until)
+    .executeTakeFirstOrThrow();
+  const statuses = await memberStatuses(db, context.config, context.today());
+  const registered = new Set(
+    (await db.selectFrom('members').select('id').where('state', '=', 'registered').execute()).map((m) => m.id),
+  );
+  const active = statuses.filter((s) => registered.has(s.memberId) && (s.status === 'active' || s.status === 'lapsing')).length;
+  return {
+    ambassadors: Number(members.n),
+    active,
+    countries: Number(members.countries),
+    countedThisYear: Number(year.n),
+    contributorsThisYear: Number(year.people),
+  };
+}
+
+export interface RecentContribution {
+  id: number;
+  handle: string;
+  name: string;
+  kind: string;
+  category: string;
+  title: string;
+  url: string | null;
+  occurred_at: Date;
+  points: number;
+  explanation: string;
+  created_at: Date;
+}
+
+export async function recentContributions(context: WebContext, limit: number): Promise<RecentContribution[]> {
+  return context.db
+    .selectFrom('contributions as c')
+    .innerJoin('members as m', 'm.id', 'c.member_id')
+    .select(['c.id', 'm.handle', 'm.name', 'c.kind', 'c.category', 'c.title', 'c.url', 'c.occurred_at', 'c.points', 'c.explanation', 'c.created_at'])
+    .where('c.review_state', '=', 'counted')
+    .where('m.state', '=', 'registered')
+    .where('m.is_bot', '=', false)
+    .where('c.occurred_at', '<=', context.now())
+    .orderBy('c.occurred_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export interface DirectoryQuery {
+  search?: string;
+  country?: string;
+  category?: Category;
+  status?: ActivityStatus;
+  page: number;
+  pageSize: number;
+}
+
+export interface DirectoryEntry {
+  member: Member;
+  status: MemberStatus | undefined;
+  points: number;
+}
+
+export async function directory(context: WebContext, query: DirectoryQuery): Promise<{ entries: DirectoryEntry[]; total: number }> {
+  const { db } = context;
+  const bounds = cycleBounds(context, currentYear(context));
+  let members = db
+    .selectFrom('members as m')
+    .selectAll('m')
+    .where('m.state', '!=', 'withdrawn')
+    .where('m.is_bot', '=', false)
+    .orderBy(sql`lower(m.name)`)
+    .orderBy('m.id');
+  if (query.search) {
+    const pattern = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    members = members.where((eb) => eb.or([eb(sql<string>`lower(m.name)`, 'like', pattern), eb(sql<string>`lower(m.handle)`, 'like', pattern)]));
+  }
+  if (query.country) members = members.where(sql<string>`lower(m.country)`, '=', query.country.toLowerCase());
+  if (query.category) {
+    const category = query.category;
+    members = members.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contributions as c')
+          .select('c.id')
+          .whereRef('c.member_id', '=', 'm.id')
+          .where('c.review_state', '=', 'counted')
+          .where('c.category', '=', category)
+          .where('c.occurred_at', '>=', bounds.from)
+          .where('c.occurred_at', '<', bounds.until),
+      ),
+    );
+  }
+  const rows = await members.execute();
+  const statuses = new Map(
+    (await memberStatuses(db, context.config, context.today(), { memberIds: rows.map((r) => r.id) })).map((s) => [s.memberId, s]),
+  );
+  const filtered = query.status ? rows.filter((row) => statuses.get(row.id)?.status === query.status) : rows;
+  const pageRows = filtered.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+  const points = pageRows.length
+    ? await db
+        .selectFrom('contributions')
+        .select(['member_id', sql<number>`coalesce(sum(points), 0)::float8`.as('points')])
+        .where('member_id', 'in', pageRows.map((r) => r.id))
+        .where('review_state', '=', 'counted')
+        .where('occurred_at', '>=', bounds.from)
+        .where('occurred_at', '<', bounds.until)
+        .groupBy('member_id')
+        .execute()
+    : [];
+  const pointsById = new Map(points.map((p) => [p.member_id, Number(p.points)]));
+  return {
+    total: filtered.length,
+    entries: pageRows.map((member) => ({ member, status: statuses.get(member.id), points: pointsById.get(member.id) ?? 0 })),
+  };
+}
+
+export async function countries(context: WebContext): Promise<string[]> {
+  const rows = await context.db
+    .selectFrom('members')
+    .select('country')
+    .distinct()
+    .where('country', 'is not', null)
+    .where('state', '!=', 'withdrawn')
+    .orderBy('country')
+    .execute();
+  return rows.map((r) => r.country!).filter(Boolean);
+}
+
+/** Years from the first counted contribution to this year, newest first. */
+export async function yearsWithData(context: WebContext): Promise<number[]> {
+  const first = await context.db
+    .selectFrom('contributions')
+    .select(sql<Date | null>`min(occurred_at)`.as('first'))
+    .where('review_state', '=', 'counted')
+    .executeTakeFirst();
+  const now = currentYear(context);
+  const start = first?.first ? new Date(first.first).getUTCFullYear() : now;
+  const years: number[] = [];
+  for (let y = now; y >= Math.max(start, now - 15); y -= 1) years.push(y);
+  return years;
+}
+
+export function scoresVisibleTo(context: WebContext, viewer: { member: Member } | null, memberId?: number): boolean {
+  if (context.config.visibility.scores === 'public') return true;
+  if (!viewer) return false;
+  if (viewer.member.role === 'manager' || viewer.member.role === 'admin') return true;
+  return memberId !== undefined && viewer.member.id === memberId;
+}

@@ -1,0 +1,160 @@
+// The manager console: the review queue (one by one and in bulk, with notifications), member
+// actions, sync health, rules preview, awards drafts and publishing, audit log and exports.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { submitContribution, upsertContributions } from '../../src/store/contributions.js';
+import { linkIdentity } from '../../src/store/identities.js';
+import type { Member } from '../../src/store/schema.js';
+import { get, post, webTest, type Actor, type WebTest } from './support.js';
+
+describe('manager console', () => {
+  let t: WebTest;
+  let alice: Member;
+  let manager: Actor;
+  let admin: Actor;
+  const syncs: (string | undefined)[] = [];
+
+  const submit = (title: string, kind = 'talk', date = '2026-05-01') =>
+    submitContribution(t.store.db, t.config, { memberId: alice.id, kind, category: t.config.kinds[kind]!.category, title, url: `https://example.org/${encodeURIComponent(title)}`, date }, 'test', '2026-06-15');
+
+  beforeEach(async () => {
+    t = await webTest({ context: { runSync: async (source) => void syncs.push(source) }, config: { sources: { github: {} } } });
+    alice = await t.addPerson('alice');
+    manager = await t.as(await t.addPerson('maria', 'manager'));
+    admin = await t.as(await t.addPerson('ada', 'admin'));
+  });
+  afterEach(() => t.close());
+
+  it('approves and rejects one by one, telling the person', async () => {
+    const talk = await submit('Talk at Meet Magento');
+    const workshop = await submit('Workshop on PWA', 'workshop');
+    const queue = await get(t.app, manager, '/manage/reviews');
+    expect(queue.body).toContain('Talk at Meet Magento');
+    expect(queue.body).toContain('30 pts if approved');
+    expect((await post(t.app, manager, `/manage/reviews/${talk.id}/approve`)).statusCode).toBe(303);
+    const noReason = await post(t.app, manager, `/manage/reviews/${workshop.id}/reject`, { reason: '' });
+    expect(noReason.headers.location).toBe(`/manage/reviews/${workshop.id}`);
+    await post(t.app, manager, `/manage/reviews/${workshop.id}/reject`, { reason: 'No evidence it took place' });
+    const rows = await t.store.db.selectFrom('contributions').select(['id', 'review_state', 'review_reason', 'points']).orderBy('id').execute();
+    expect(rows.map((r) => r.review_state)).toEqual(['counted', 'rejected']);
+    expect(rows[1]!.review_reason).toBe('No evidence it took place');
+    expect(t.mails.map((m) => m.subject)).toEqual(['Your contribution "Talk at Meet Magento" was approved', 'Your contribution "Workshop on PWA" was not approved']);
+    expect(t.mails[1]!.text).toContain('Reason: No evidence it took place');
+    const audit = await get(t.app, manager, '/manage/audit?action=review.reject');
+    expect(audit.body).toContain('No evidence it took place');
+    expect(audit.body).toContain('web:maria');
+  });
+
+  it('decides in bulk and reports what could not be done', async () => {
+    const a = await submit('A');
+    const b = await submit('B', 'workshop');
+    const rejectNoReason = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id)], decision: 'reject' });
+    expect(rejectNoReason.statusCode).toBe(303);
+    expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'pending')).toBe(true);
+    const bulk = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id), '999999'], decision: 'approve' });
+    expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'counted')).toBe(true);
+    const flash = String(bulk.headers['set-cookie']).split(';')[0];
+    const page = await get(t.app, { ...manager, cookie: `${manager.cookie}; ${flash}` }, '/manage/reviews');
+    expect(page.body).toContain('Approved 2 contributions. Not done: #999999');
+  });
+
+  it('suspends, flags, verifies identities and merges duplicates', async () => {
+    const suspended = await post(t.app, manager, '/manage/members/alice/state', { state: 'suspended', reason: 'Spam submissions' });
+    expect(suspended.statusCode).toBe(303);
+    expect((await t.store.db.selectFrom('members').select('state').where('id', '=', alice.id).executeTakeFirstOrThrow()).state).toBe('suspended');
+    await post(t.app, manager, '/manage/members/alice/state', { state: 'registered', reason: 'Cleared up' });
+    await post(t.app, manager, '/manage/members/alice/flags', { isStaff: 'yes' });
+    expect((await t.store.db.selectFrom('members').select('is_staff').where('id', '=', alice.id).executeTakeFirstOrThrow()).is_staff).toBe(true);
+    const roleByManager = await post(t.app, manager, '/manage/members/alice/flags', { role: 'admin' });
+    expect(roleByManager.statusCode).toBe(403);
+    await post(t.app, admin, '/manage/members/alice/flags', { role: 'manager' });
+    expect((await t.store.db.selectFrom('members').select('role').where('id', '=', alice.id).executeTakeFirstOrThrow()).role).toBe('manager');
+
+    const identity = await linkIdentity(t.store.db, alice.id, { platform: 'devto', externalId: 'alice' }, {}, 'test');
+    await post(t.app, manager, '/manage/members/alice/verify', { identityId: String(identity.id) });
+    expect((await t.store.db.selectFrom('identities').select('verified_at').where('id', '=', identity.id).executeTakeFirstOrThrow()).verified_at).not.toBeNull();
+
+    const duplicate = await t.addPerson('alice2');
+    await upsertContributions(t.store.db, t.config, [{ memberId: duplicate.id, source: 'feeds', externalId: 'p1', kind: 'blogPost', title: 'Post', url: 'https://a.example/p', occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' }]);
+    await linkIdentity(t.store.db, duplicate.id, { platform: 'github', externalId: 'alice-old' }, { verified: true }, 'test');
+    const merged = await post(t.app, manager, '/manage/members/alice/merge', { duplicate: 'alice2', reason: 'Same person, two sign-ups' });
+    expect(merged.statusCode).toBe(303);
+    expect(await t.store.db.selectFrom('members').select('id').where('handle', '=', 'alice2').executeTakeFirst()).toBeUndefined();
+    expect((await t.store.db.selectFrom('contributions').select('member_id').executeTakeFirstOrThrow()).member_id).toBe(alice.id);
+    expect((await t.store.db.selectFrom('identities').select('member_id').where('external_id', '=', 'alice-old').executeTakeFirstOrThrow()).member_id).toBe(alice.id);
+    expect(await t.store.db.selectFrom('erasures').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('shows an empty sync state without a sync_runs table and starts a sync on request', async () => {
+    const page = await get(t.app, manager, '/manage/sync');
+    expect(page.body).toContain('No sync runs recorded');
+    expect(page.body).toContain('Run now');
+    await post(t.app, manager, '/manage/sync/run', { source: 'github' });
+    await post(t.app, manager, '/manage/sync/run', { source: '' });
+    expect(syncs).toEqual(['github', undefined]);
+    await t.store.db.schema.createTable('sync_runs').addColumn('id', 'integer').addColumn('source', 'text').addColumn('status', 'text').addColumn('cursor', 'text').execute();
+    await t.store.db.insertInto('sync_runs' as never).values({ id: 1, source: 'github', status: 'failed: rate limited', cursor: 'SECRET-CURSOR' } as never).execute();
+    const withRuns = await get(t.app, manager, '/manage/sync');
+    expect(withRuns.body).toContain('failed: rate limited');
+    expect(withRuns.body).not.toContain('SECRET-CURSOR');
+  });
+
+  it("previews a rules change: its diff and its effect on this year's leaderboard", async () => {
+    const bob = await t.addPerson('bob');
+    await upsertContributions(t.store.db, t.config, [
+      { memberId: alice.id, source: 'x', externalId: '1', kind: 'talk', title: 'Talk', url: null, occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' },
+      { memberId: bob.id, source: 'x', externalId: '2', kind: 'blogPost', title: 'Post', url: null, occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' },
+      { memberId: bob.id, source: 'x', externalId: '3', kind: 'blogPost', title: 'Post 2', url: null, occurredAt: '2026-03-03T00:00:00Z', reviewState: 'counted' },
+    ]);
+    const invalid = await post(t.app, manager, '/manage/rules/preview', { proposal: 'scoring: { points: { talk: ten } }' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.body).toContain('scoring.points.talk');
+    const preview = await post(t.app, manager, '/manage/rules/preview', { proposal: 'scoring:\n  points:\n    blogPost: 20\n' });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('<span class="diff-removed">-     blogPost: 10</span>');
+    expect(preview.body).toContain('<span class="diff-added">+     blogPost: 20</span>');
+    expect(preview.body).toContain('2 of 3 counted contributions change points; 2 ambassadors change rank.');
+    expect(preview.body).toMatch(/Bob Tester <span class="meta">@bob<\/span><\/td>\s*<td class="num">2<\/td><td class="num">1<\/td>/);
+    // Nothing was applied.
+    expect((await t.store.db.selectFrom('contributions').select('points').where('external_id', '=', '2').executeTakeFirstOrThrow()).points).toBe(10);
+  });
+
+  it('computes a draft, compares it with the previous one, and publishes it', async () => {
+    await upsertContributions(t.store.db, t.config, [{ memberId: alice.id, source: 'x', externalId: '1', kind: 'talk', title: 'Talk', url: null, occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' }]);
+    await post(t.app, manager, '/manage/awards/compute', { year: '2026' });
+    const bob = await t.addPerson('bob');
+    await upsertContributions(t.store.db, t.config, [{ memberId: bob.id, source: 'x', externalId: '2', kind: 'eventOrganized', title: 'Meetup', url: null, occurredAt: '2026-03-02T00:00:00Z', reviewState: 'counted' }]);
+    await post(t.app, manager, '/manage/awards/compute', { year: '2026' });
+    const page = await get(t.app, manager, '/manage/awards?year=2026');
+    expect(page.body).toContain('Compared with revision 1');
+    expect(page.body).toContain('<strong>alice</strong>: rank 1 (30 pts) → rank 2 (30 pts)');
+    expect((await get(t.app, null, '/awards/2026')).statusCode).toBe(404);
+    await post(t.app, manager, '/manage/awards/publish', { year: '2026' });
+    const published = await get(t.app, null, '/awards/2026');
+    expect(published.statusCode).toBe(200);
+    expect(t.mails.filter((m) => m.subject === 'You are among the Ambassador Awards 2026').map((m) => m.to).sort()).toEqual(['alice@example.org', 'bob@example.org']);
+  });
+
+  it('exports CSV without emails unless an admin asks, with formulas neutralised', async () => {
+    await t.store.db.updateTable('members').set({ company: '=HYPERLINK("http://evil")' }).where('id', '=', alice.id).execute();
+    const members = await get(t.app, manager, '/manage/exports/members.csv');
+    expect(members.headers['content-type']).toContain('text/csv');
+    expect(members.body).not.toContain('@example.org');
+    expect(members.body).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    const managerWithEmail = await get(t.app, manager, '/manage/exports/members.csv?email=yes');
+    expect(managerWithEmail.body).not.toContain('@example.org');
+    const adminWithEmail = await get(t.app, admin, '/manage/exports/members.csv?email=yes');
+    expect(adminWithEmail.body).toContain('alice@example.org');
+    const contributions = await get(t.app, manager, '/manage/exports/contributions.csv');
+    expect(contributions.statusCode).toBe(200);
+  });
+
+  it('issues API tokens that are shown once and stored hashed', async () => {
+    const issued = await post(t.app, admin, '/manage/api-tokens', { name: 'Events platform', source: 'events-platform' });
+    const token = /amb_[A-Za-z0-9_-]+/.exec(issued.body)?.[0];
+    expect(token).toBeDefined();
+    const list = await get(t.app, admin, '/manage/api-tokens');
+    expect(list.body).not.toContain(token!);
+    const row = await t.store.db.selectFrom('api_tokens' as never).selectAll().executeTakeFirstOrThrow() as { token_hash: string };
+    expect(row.token_hash).not.toContain(token!);
+  });
+});
