@@ -56,6 +56,9 @@ export async function rescoreAll(
     result.changed += outcome.changed;
     options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
   }
+  // Rewritten rows leave the visibility map stale: vacuum so the leaderboard's index-only scan
+  // stays index-only (autovacuum would get there, later).
+  if (result.changed > 0 && !db.isTransaction) await sql`vacuum analyze contributions`.execute(db);
   return result;
 }
 

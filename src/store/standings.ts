@@ -29,7 +29,7 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
   const sortPoints = query.category ? sql.ref(`t.${query.category}`) : sql.ref('t.points');
   const categorySums = CATEGORIES.map(
     (category) =>
-      sql`coalesce(sum(c.points) filter (where c.category = ${category}), 0)::float8 as ${sql.ref(category)}`,
+      sql`coalesce(round((sum(c.points::float8) filter (where c.category = ${category}))::numeric, 2), 0)::float8 as ${sql.ref(category)}`,
   );
   const breadth = sql.join(
     CATEGORIES.map((category) => sql`(case when t.${sql.ref(category)} > 0 then 1 else 0 end)`),
@@ -38,9 +38,17 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
   const memberFilter =
     query.memberIds && query.memberIds.length > 0 ? sql`and r.member_id = any(${query.memberIds}::int[])` : sql``;
   const categoryFilter = query.category ? sql`and ${sortPoints} > 0` : sql``;
-  const result = await sql<RankedStanding & { total: number; member_id: number }>`
+  // Aggregating a year of contributions by member wants more sort/hash memory than the
+  // default 4 MB, or it spills to disk.
+  const inTransaction = <T>(body: (trx: Kysely<Database>) => Promise<T>) =>
+    db.isTransaction ? body(db) : db.transaction().execute(body);
+  const result = await inTransaction(async (trx) => {
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    return sql<RankedStanding & { total: number; member_id: number }>`
     with totals as (
-      select c.member_id, sum(c.points)::float8 as points, count(*)::int as contributions,
+      -- float8 sums are much faster than numeric ones; points have two decimals, so rounding
+      -- the total to two decimals gives the exact sum.
+      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points, count(*)::int as contributions,
              max(c.occurred_at) as last_at, ${sql.join(categorySums, sql`, `)}
       from contributions c
       where c.review_state = 'counted' and c.occurred_at >= ${from} and c.occurred_at < ${until}
@@ -58,7 +66,8 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
     )
     select * from ranked r where true ${memberFilter}
     order by r.rank
-    limit ${query.limit ?? 1_000_000} offset ${query.offset ?? 0}`.execute(db);
+    limit ${query.limit ?? 1_000_000} offset ${query.offset ?? 0}`.execute(trx);
+  });
   const rows = result.rows.map((row) => {
     const raw = row as unknown as Record<string, unknown>;
     return {
