@@ -23,3 +23,16 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
     close: () => transport.close(),
   };
 }
+
+/**
+ * For a local trial (`npm start`) with no SMTP server: each email is printed to the operator's
+ * terminal instead of being sent, so the sign-in links of the demo can be followed. Never in
+ * production: it is switched on only by `serve --print-emails`.
+ */
+export function terminalMailer(write: (text: string) => void = (text) => process.stderr.write(text)): Mailer {
+  return {
+    async send(message) {
+      write(`\n--- email (printed, not sent) to ${message.to}: ${message.subject}\n${message.text}\n---\n`);
+    },
+  };
+}

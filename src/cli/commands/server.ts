@@ -5,6 +5,12 @@ import { openContext, withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
+import { terminalMailer } from '../../notify/mailer.js';
+
+function smtpConfigured(config: { notifications: Record<string, unknown> }): boolean {
+  const email = config.notifications.email as { smtpUrl?: string } | undefined;
+  return Boolean(email?.smtpUrl);
+}
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -36,11 +42,18 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     .option('--port <port>', 'port to listen on (default: PORT or 3000)', portArgument)
     .option('--host <host>', 'address to listen on (default: HOST or localhost)')
     .option('--demo-if-empty', 'load the demo community into an empty database first')
+    .option('--print-emails', 'print emails (and so sign-in links) to this terminal when no SMTP server is configured; for a local trial only')
     .action(async (options) => {
       const context = await openContext(globals());
       if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
         const outcome = await loadDemo(context.store.db, context.config);
         process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
+        const managers = await context.store.db.selectFrom('members').select('email').where('role', '!=', 'ambassador').execute();
+        if (options.printEmails && managers.length > 0) {
+          process.stderr.write(
+            `sign in as a demo program manager with ${managers.map((m) => m.email).join(' or ')}; the sign-in link is printed here\n`,
+          );
+        }
       }
       // The web stack loads only for `serve`, which keeps every other command quick to start.
       const { buildApp } = await import('../../web/app.js');
@@ -49,6 +62,7 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         config: context.config,
         logger: { level: process.env.LOG_LEVEL ?? 'info' },
         scheduleLapseChecks: true,
+        ...(options.printEmails && !smtpConfigured(context.config) ? { mailer: terminalMailer() } : {}),
       });
       const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
       const host = options.host ?? process.env.HOST ?? 'localhost';
