@@ -12,6 +12,7 @@ import { registerMemberCommands } from './commands/members.js';
 import { registerReportCommands } from './commands/reports.js';
 import { registerReviewCommands } from './commands/reviews.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerSyncCommands } from './commands/sync.js';
 import type { GlobalOptions } from './context.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerAwardCommands(program, globals);
   registerDataCommands(program, globals);
   registerAuditCommands(program, globals);
+  registerSyncCommands(program, globals);
   return program;
 }
 

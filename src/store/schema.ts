@@ -112,6 +112,37 @@ export interface ErasuresTable {
   erased_at: CreatedAt;
 }
 
+export interface SyncCursorsTable {
+  source: string;
+  cursor: Json<unknown> | null;
+  updated_at: UpdatedAt;
+}
+
+export interface SyncRunsTable {
+  id: Generated<number>;
+  source: string;
+  scope: string | null;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+  status: ColumnType<'running' | 'ok' | 'failed', string | undefined, string>;
+  items_new: ColumnType<number, number | undefined, number>;
+  items_updated: ColumnType<number, number | undefined, number>;
+  items_unchanged: ColumnType<number, number | undefined, number>;
+  requests: ColumnType<number, number | undefined, number>;
+  not_modified: ColumnType<number, number | undefined, number>;
+  rate_limited_waits: ColumnType<number, number | undefined, number>;
+  identities_flagged: ColumnType<number, number | undefined, number>;
+  error: string | null;
+}
+
+export interface HttpValidatorsTable {
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  body: string | null;
+  updated_at: UpdatedAt;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -126,6 +157,9 @@ export interface Database {
   award_snapshots: AwardSnapshotsTable;
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
+  sync_cursors: SyncCursorsTable;
+  sync_runs: SyncRunsTable;
+  http_validators: HttpValidatorsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -6,6 +6,7 @@ import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
 import { terminalMailer } from '../../notify/mailer.js';
+import { runSync } from '../../sync/engine.js';
 
 function smtpConfigured(config: { notifications: Record<string, unknown> }): boolean {
   const email = config.notifications.email as { smtpUrl?: string } | undefined;
@@ -62,6 +63,9 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         config: context.config,
         logger: { level: process.env.LOG_LEVEL ?? 'info' },
         scheduleLapseChecks: true,
+        runSync: async (source?: string) => {
+          await runSync(context.store, context.config, { source });
+        },
         ...(options.printEmails && !smtpConfigured(context.config) ? { mailer: terminalMailer() } : {}),
       });
       const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
