@@ -8,7 +8,7 @@ import { githubSource } from '../sources/github.js';
 import { icalSource } from '../sources/ical.js';
 import { packagistSource } from '../sources/packagist.js';
 import { stackExchangeSource } from '../sources/stackexchange.js';
-import type { SourcesSettings } from './settings.js';
+import { parseSourcesSettings, type SourcesSettings } from './settings.js';
 
 export interface RegisteredSource {
   name: 'github' | 'stackexchange' | 'feeds' | 'discourse' | 'packagist' | 'ical';
@@ -42,3 +42,9 @@ export const SOURCES: RegisteredSource[] = [
 ];
 
 export const SOURCE_NAMES = SOURCES.map((source) => source.name);
+
+/** The sources switched on in the `sources` settings, in registry order. */
+export function enabledSourceNames(raw: unknown): string[] {
+  const settings = parseSourcesSettings(raw);
+  return SOURCES.filter((source) => settings[source.name].enabled).map((source) => source.name);
+}

@@ -84,18 +84,29 @@ describe('manager console', () => {
     expect(await t.store.db.selectFrom('erasures').selectAll().execute()).toHaveLength(0);
   });
 
-  it('shows an empty sync state without a sync_runs table and starts a sync on request', async () => {
+  it('shows the sync state of every source and starts a sync on request', async () => {
     const page = await get(t.app, manager, '/manage/sync');
-    expect(page.body).toContain('No sync runs recorded');
+    expect(page.body).toContain('No sync runs yet');
     expect(page.body).toContain('Run now');
+    expect(page.body).toContain('<option value="stackexchange">');
+    expect(page.body).not.toContain('<option value="http">');
     await post(t.app, manager, '/manage/sync/run', { source: 'github' });
     await post(t.app, manager, '/manage/sync/run', { source: '' });
+    await post(t.app, manager, '/manage/sync/run', { source: 'http' });
     expect(syncs).toEqual(['github', undefined]);
-    await t.store.db.schema.createTable('sync_runs').addColumn('id', 'integer').addColumn('source', 'text').addColumn('status', 'text').addColumn('cursor', 'text').execute();
-    await t.store.db.insertInto('sync_runs' as never).values({ id: 1, source: 'github', status: 'failed: rate limited', cursor: 'SECRET-CURSOR' } as never).execute();
+    const started = new Date('2026-11-20T10:00:00Z');
+    await t.store.db
+      .insertInto('sync_runs')
+      .values([
+        { source: 'github', status: 'ok', started_at: started, finished_at: new Date(started.getTime() + 4200), items_new: 7, requests: 31, not_modified: 12 },
+        { source: 'github', status: 'failed', started_at: new Date('2026-11-21T10:00:00Z'), finished_at: new Date('2026-11-21T10:00:01Z'), requests: 3, error: 'github: rate limited until 10:30 <b>UTC</b>' },
+      ])
+      .execute();
     const withRuns = await get(t.app, manager, '/manage/sync');
-    expect(withRuns.body).toContain('failed: rate limited');
-    expect(withRuns.body).not.toContain('SECRET-CURSOR');
+    expect(withRuns.body).toContain('Last run of each source');
+    expect(withRuns.body).toContain('github: rate limited until 10:30 &lt;b&gt;UTC&lt;/b&gt;');
+    expect(withRuns.body).toContain('4.2 s');
+    expect(withRuns.body).toMatch(/<td class="num">31<\/td><td class="num">12<\/td>/);
   });
 
   it("previews a rules change: its diff and its effect on this year's leaderboard", async () => {

@@ -1,5 +1,6 @@
 // The console's overview, sources and sync health, the audit log and CSV exports.
 import { sql } from 'kysely';
+import { enabledSourceNames } from '../../sync/registry.js';
 import { exportContributions, exportMembers, toCsv } from '../../transfer/export-data.js';
 import { listAudit } from '../../store/audit.js';
 import type { WebContext } from '../context.js';
@@ -11,29 +12,48 @@ import { adminNav } from './nav.js';
 
 const AUDIT_PAGE = 100;
 
-export interface SyncRunRow {
-  [column: string]: unknown;
+/** The newest sync runs, newest first, with what a manager needs to judge a source's health. */
+export async function recentSyncRuns(context: WebContext, limit = 50) {
+  return context.db
+    .selectFrom('sync_runs')
+    .select(['id', 'source', 'scope', 'status', 'started_at', 'finished_at', 'items_new', 'items_updated', 'requests', 'not_modified', 'rate_limited_waits', 'identities_flagged', 'error'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
-/** The newest sync runs, or null when the sync engine's table does not exist (yet). */
-export async function recentSyncRuns(context: WebContext, limit = 50): Promise<{ columns: string[]; rows: SyncRunRow[] } | null> {
-  const exists = await sql<{ name: string | null }>`select to_regclass('sync_runs')::text as name`.execute(context.db);
-  if (!exists.rows[0]?.name) return null;
-  const result = await sql<SyncRunRow>`select * from sync_runs order by 1 desc limit ${limit}`.execute(context.db);
-  const hidden = /secret|token|password|cursor|raw/i;
-  const columns = result.rows[0] ? Object.keys(result.rows[0]).filter((c) => !hidden.test(c)) : [];
-  return { columns, rows: result.rows };
+type SyncRun = Awaited<ReturnType<typeof recentSyncRuns>>[number];
+
+function when(value: Date | null) {
+  return value ? value.toISOString().replace('T', ' ').slice(0, 19) : '';
 }
 
-function cell(value: unknown) {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 19);
-  if (typeof value === 'object') return JSON.stringify(value).slice(0, 200);
-  return String(value).slice(0, 200);
+function duration(run: SyncRun) {
+  if (!run.finished_at) return 'running';
+  const seconds = (run.finished_at.getTime() - run.started_at.getTime()) / 1000;
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds / 60)} min`;
+}
+
+function syncRunsTable(label: string, runs: SyncRun[]) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table>
+    <thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">Started (UTC)</th><th scope="col">Took</th>
+      <th scope="col" class="num">New</th><th scope="col" class="num">Updated</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Answered 304</th>
+      <th scope="col" class="num">Rate-limit waits</th><th scope="col" class="num">Links flagged</th><th scope="col">Error</th></tr></thead>
+    <tbody>${runs.map((run) => html`<tr><td>${run.source}${run.scope ? html` <span class="meta">(${run.scope})</span>` : ''}</td>
+      <td><span class="status ${run.status === 'failed' ? 'status-suspended' : run.status === 'ok' ? 'status-active' : 'status-lapsing'}">${run.status}</span></td>
+      <td>${when(run.started_at)}</td><td>${duration(run)}</td>
+      <td class="num">${run.items_new}</td><td class="num">${run.items_updated}</td><td class="num">${run.requests}</td><td class="num">${run.not_modified}</td>
+      <td class="num">${run.rate_limited_waits}</td><td class="num">${run.identities_flagged}</td><td>${(run.error ?? '').slice(0, 300)}</td></tr>`)}</tbody></table></div>`;
+}
+
+function latestPerSource(runs: SyncRun[]) {
+  const seen = new Map<string, SyncRun>();
+  for (const run of runs) if (!seen.has(run.source)) seen.set(run.source, run);
+  return [...seen.values()].sort((a, b) => a.source.localeCompare(b.source));
 }
 
 export function operationsRoutes(context: WebContext): Route[] {
-  const sourceNames = Object.keys(context.config.sources);
+  const sourceNames = enabledSourceNames(context.config.sources);
   return [
     {
       method: 'GET',
@@ -75,12 +95,10 @@ export function operationsRoutes(context: WebContext): Route[] {
                   <select id="f-source" name="source"><option value="">All sources</option>${sourceNames.map((s) => html`<option value="${s}">${s}</option>`)}</select>
                   <button type="submit">Run now</button></form>`
               : html`<p class="meta">Syncs run on the server's schedule; this server cannot start one from here.</p>`}
-            ${!runs
-              ? emptyState('No sync runs recorded', 'The sync engine has not recorded any run on this database yet.')
-              : runs.rows.length === 0
-                ? emptyState('No sync runs yet', 'Runs appear here once a sync has run.')
-                : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Sync runs"><table><thead><tr>${runs.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-                  <tbody>${runs.rows.map((row) => html`<tr>${runs.columns.map((c) => html`<td>${cell(row[c])}</td>`)}</tr>`)}</tbody></table></div>`}`,
+            ${runs.length === 0
+              ? emptyState('No sync runs yet', 'Runs appear here once a sync has run, on the schedule or from "Run now".')
+              : html`<h2>Last run of each source</h2>${syncRunsTable('Last run of each source', latestPerSource(runs))}
+                <h2>Recent runs</h2>${syncRunsTable('Recent sync runs', runs)}`}`,
         });
       },
     },
