@@ -2,33 +2,21 @@
 // PostgreSQL, each timed as a ratio to a plain sequential scan (SELECT count(*)) of the
 // same contributions table in the same run.
 import { sql } from 'kysely';
-import pg from 'pg';
 import { defaultConfig } from '../src/domain/config.js';
 import { buildConfig } from '../src/domain/config.js';
 import { openStore } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { rescoreAll } from '../src/store/rescore.js';
 import { queryStandings } from '../src/store/standings.js';
+import { recreateDatabase, dropDatabase } from './scratch-database.js';
 import { medianMs, report, timeOnce } from './measure.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 2_000_000);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'ambassador_bench_core';
 
-async function recreateDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE}`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
-
 export async function run(): Promise<void> {
-  const url = await recreateDatabase();
+  const url = await recreateDatabase(DATABASE);
   const store = await openStore({ databaseUrl: url, maxConnections: 4 });
   const { db } = store;
   try {
@@ -101,11 +89,6 @@ export async function run(): Promise<void> {
     );
   } finally {
     await store.close();
-    if (!process.env.BENCH_KEEP) {
-      const admin = new pg.Client({ connectionString: SERVER });
-      await admin.connect();
-      await admin.query(`drop database if exists ${DATABASE}`);
-      await admin.end();
-    }
+    await dropDatabase(DATABASE);
   }
 }

@@ -6,41 +6,22 @@
 // with the cache off are reported too, so the cost of a miss is visible.
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { buildConfig } from '../src/domain/config.js';
 import { openStore } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { buildApp } from '../src/web/app.js';
 import { load, type LoadResult } from './web-load.js';
+import { dropDatabase, recreateDatabase } from './scratch-database.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 500_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'ambassador_bench_web';
 const NOW = new Date('2026-06-30T12:00:00Z');
 
-async function recreateDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE}`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(SERVER);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE}`);
-  await admin.end();
-}
-
 export async function run(): Promise<void> {
-  const url = await recreateDatabase();
+  const url = await recreateDatabase(DATABASE);
   const store = await openStore({ databaseUrl: url, maxConnections: 8 });
   const config = (() => {
     const result = buildConfig({ web: { sessionSecret: 'bench-session-secret-0123456789' } });
@@ -97,7 +78,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     await store.close();
-    if (!process.env.BENCH_KEEP) await dropDatabase();
+    await dropDatabase(DATABASE);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import type { AwardResults } from '../domain/awards.js';
 import type { ContributionRow, Member } from '../store/schema.js';
+import { contributionView } from '../store/views.js';
 import type { WebDatabase } from '../web/queries/tables.js';
 import { messages } from './messages.js';
 import type { Notifier, SendOutcome } from './notifier.js';
@@ -44,17 +45,9 @@ export async function notifyReviewDecision(notifier: Notifier, member: Person, r
 
 export async function notifyContributionCounted(notifier: Notifier, member: Pick<Member, 'handle'>, row: ContributionRow): Promise<void> {
   await notifier.webhook('contribution.counted', String(row.id), {
-    id: row.id,
+    ...contributionView(row),
     handle: member.handle,
     profileUrl: `${notifier.baseUrl}/ambassadors/${member.handle}`,
-    source: row.source,
-    externalId: row.external_id,
-    kind: row.kind,
-    category: row.category,
-    title: row.title,
-    url: row.url,
-    occurredAt: row.occurred_at.toISOString(),
-    points: row.points,
   });
 }
 
