@@ -1,10 +1,12 @@
 // `npm run bench`: runs every benchmark (or those named: `npm run bench -- core-scale`).
 // Each prints its figures as ratios to a baseline measured in the same run.
 import { run as coreScale } from './core-scale.js';
+import { run as gharchiveThroughput } from './gharchive-throughput.js';
 import { run as webPages } from './web-pages.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'core-scale': coreScale,
+  'gharchive-throughput': gharchiveThroughput,
   'web-pages': webPages,
 };
 

@@ -70,6 +70,19 @@ describe('gharchive reader', () => {
     expect(result.contributions.map((c) => c.externalId)).toEqual(['pr:magento/magento2#5']);
   });
 
+  it('keeps the events cut by chunk boundaries and reads lines in another field order', async () => {
+    // Every other line is wanted, so the 128 KiB boundaries of the decompressed stream fall
+    // inside wanted lines many times over; the last line has no newline at all.
+    const events: unknown[] = [];
+    for (let i = 1; i <= 3000; i += 1) events.push(fullMergedPr('m', 'magento/magento2', i, 'Alice', '2025-09-01T10:00:00Z'), noiseEvent(i));
+    const { type, id, ...rest } = fullMergedPr('m', 'magento/magento2', 9999, 'bob', '2025-09-01T10:00:00Z');
+    const lines = `${events.map((e) => JSON.stringify(e)).join('\n')}\n${JSON.stringify({ ...rest, type, id })}`;
+    const result = await readGhArchive(Readable.from([(await import('node:zlib')).gzipSync(lines)]), options());
+    expect(result.contributions).toHaveLength(3001);
+    expect(new Set(result.contributions.map((c) => c.externalId))).toContain('pr:magento/magento2#9999');
+    expect(result.malformedLines).toBe(0);
+  });
+
   it('finds the few relevant events among 120k others', async () => {
     // Speed against gunzip-only is measured by `npm run bench` (gharchive-throughput), not here.
     const events: unknown[] = [];
