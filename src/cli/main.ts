@@ -6,6 +6,7 @@ import { ConfigError } from '../config/load-config.js';
 import { UserError } from '../store/errors.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerAwardCommands } from './commands/awards.js';
+import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerIdentityCommands } from './commands/identities.js';
 import { registerMemberCommands } from './commands/members.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDataCommands(program, globals);
   registerAuditCommands(program, globals);
   registerSyncCommands(program, globals);
+  registerBackfillCommands(program, globals);
   return program;
 }
 

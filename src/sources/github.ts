@@ -208,7 +208,7 @@ export async function mergedContribution(
 }
 
 /** One review contribution per linked reviewer (their first counted review), never the author's own. */
-async function reviewContributions(
+export async function reviewContributions(
   api: GithubApi,
   repo: string,
   pr: PullRequest,

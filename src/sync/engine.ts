@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import type { LinkedIdentity, SourceBatch, SourceCursor } from '../sources/contract.js';
 import { asSourceError } from '../sources/context.js';
-import { createHttpClient, type HttpClientOptions } from '../sources/http.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpStats } from '../sources/http.js';
 import { upsertContributions, type ContributionInput } from '../store/contributions.js';
 import type { Store } from '../store/db.js';
 import { UserError } from '../store/errors.js';
@@ -61,7 +61,7 @@ export async function runSync(store: Store, config: ProgramConfig, options: Sync
   return records;
 }
 
-async function linkedIdentities(db: Kysely<Database>, platforms: string[], memberHandle?: string): Promise<LinkedIdentity[]> {
+export async function linkedIdentities(db: Kysely<Database>, platforms: string[], memberHandle?: string): Promise<LinkedIdentity[]> {
   let query = db
     .selectFrom('identities as i')
     .innerJoin('members as m', 'm.id', 'i.member_id')
@@ -89,23 +89,8 @@ async function runSource(
   options: SyncOptions,
 ): Promise<RunRecord> {
   const scoped = options.memberHandle !== undefined;
-  const run = await db
-    .insertInto('sync_runs')
-    .values({ source: source.name, scope: scoped ? `member:${options.memberHandle}` : null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const record: RunRecord = {
-    id: run.id, source: source.name, status: 'ok', itemsNew: 0, itemsUpdated: 0, itemsUnchanged: 0,
-    requests: 0, notModified: 0, rateLimitedWaits: 0, identitiesFlagged: 0, error: null,
-  };
-  const http = createHttpClient({
-    userAgent: settings.http.userAgent,
-    timeoutMs: settings.http.timeoutMs,
-    maxBytes: settings.http.maxBytes,
-    allowPrivateAddresses: settings.http.allowPrivateAddresses,
-    validators: databaseValidatorStore(db),
-    ...options.http,
-  });
+  const record = await startRun(db, source.name, scoped ? `member:${options.memberHandle}` : null);
+  const http = sourcesHttpClient(db, settings, options.http);
   try {
     const linked = await linkedIdentities(db, source.platforms, options.memberHandle);
     const identities = source.prepare ? source.prepare(linked, settings) : linked;
@@ -125,9 +110,35 @@ async function runSource(
     record.status = 'failed';
     record.error = asSourceError(source.name, error).message.slice(0, 2000);
   }
-  record.requests = http.stats.requests;
-  record.notModified = http.stats.notModified;
-  record.rateLimitedWaits = http.stats.rateLimitedWaits;
+  await finishRun(db, record, http.stats);
+  return record;
+}
+
+/** The HTTP client every source run uses, with the settings' limits and stored validators. */
+export function sourcesHttpClient(db: Kysely<Database>, settings: SourcesSettings, overrides?: Partial<HttpClientOptions>): HttpClient {
+  return createHttpClient({
+    userAgent: settings.http.userAgent,
+    timeoutMs: settings.http.timeoutMs,
+    maxBytes: settings.http.maxBytes,
+    allowPrivateAddresses: settings.http.allowPrivateAddresses,
+    validators: databaseValidatorStore(db),
+    ...overrides,
+  });
+}
+
+/** Opens a run record (status 'running') that `finishRun` completes. */
+export async function startRun(db: Kysely<Database>, source: string, scope: string | null): Promise<RunRecord> {
+  const run = await db.insertInto('sync_runs').values({ source, scope }).returning('id').executeTakeFirstOrThrow();
+  return {
+    id: run.id, source, status: 'ok', itemsNew: 0, itemsUpdated: 0, itemsUnchanged: 0,
+    requests: 0, notModified: 0, rateLimitedWaits: 0, identitiesFlagged: 0, error: null,
+  };
+}
+
+export async function finishRun(db: Kysely<Database>, record: RunRecord, stats: HttpStats): Promise<void> {
+  record.requests = stats.requests;
+  record.notModified = stats.notModified;
+  record.rateLimitedWaits = stats.rateLimitedWaits;
   await db
     .updateTable('sync_runs')
     .set({
@@ -142,18 +153,17 @@ async function runSource(
       identities_flagged: record.identitiesFlagged,
       error: record.error,
     })
-    .where('id', '=', run.id)
+    .where('id', '=', record.id)
     .execute();
-  return record;
 }
 
-async function loadCursor(db: Kysely<Database>, source: string): Promise<SourceCursor> {
+export async function loadCursor(db: Kysely<Database>, source: string): Promise<SourceCursor> {
   const row = await db.selectFrom('sync_cursors').select('cursor').where('source', '=', source).executeTakeFirst();
   return (row?.cursor as SourceCursor | undefined) ?? null;
 }
 
 /** One batch and the cursor after it, in one transaction. */
-async function storeBatch(
+export async function storeBatch(
   db: Kysely<Database>,
   config: ProgramConfig,
   source: string,
