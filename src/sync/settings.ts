@@ -1,5 +1,6 @@
-// The `sources` section of ambassador.config.yaml: per source whether it runs and its own
-// settings (base URLs, tokens through ${ENV}), plus the HTTP client's settings shared by all.
+// The `sources` section of ambassador.config.yaml: per source whether it runs, when `serve`
+// runs it (`schedule`) and its own settings (base URLs, tokens through ${ENV}), plus the HTTP
+// client's settings shared by all and the switch of the schedule.
 import { z } from 'zod';
 import { discourseSettingsSchema } from '../sources/discourse.js';
 import { feedsSettingsSchema } from '../sources/feeds.js';
@@ -7,9 +8,23 @@ import { githubSettingsSchema } from '../sources/github.js';
 import { icalSettingsSchema } from '../sources/ical.js';
 import { packagistSettingsSchema } from '../sources/packagist.js';
 import { stackExchangeSettingsSchema } from '../sources/stackexchange.js';
+import { SCHEDULE_TYPE_ERROR, scheduleProblem } from './schedule-spec.js';
 
-const switchable = <T extends z.ZodObject>(schema: T) =>
-  schema.extend({ enabled: z.boolean({ error: 'expected true or false' }).default(true) }).prefault({});
+/** An interval ('1h') or a cron pattern; kept as text, read by schedule-spec.ts. */
+const scheduleSchema = (fallback: string) =>
+  z
+    .string({ error: SCHEDULE_TYPE_ERROR })
+    .superRefine((text, context) => {
+      const problem = scheduleProblem(text);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .default(fallback);
+
+const switchable = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>, schedule: string) =>
+  schema
+    .extend({ enabled: z.boolean({ error: 'expected true or false' }).default(true), schedule: scheduleSchema(schedule) })
+    // Every setting of a source has a default, so an absent section is an empty one.
+    .prefault({} as never);
 
 export const httpSettingsSchema = z
   .strictObject({
@@ -27,12 +42,14 @@ export const httpSettingsSchema = z
 export const sourcesSettingsSchema = z
   .strictObject({
     http: httpSettingsSchema,
-    github: switchable(githubSettingsSchema),
-    stackexchange: switchable(stackExchangeSettingsSchema),
-    feeds: switchable(feedsSettingsSchema),
-    discourse: switchable(discourseSettingsSchema),
-    packagist: switchable(packagistSettingsSchema),
-    ical: switchable(icalSettingsSchema),
+    /** Whether `serve` runs the sources on their schedules (`serve --no-sync` overrides it). */
+    schedule: z.strictObject({ enabled: z.boolean({ error: 'expected true or false' }).default(true) }).prefault({}),
+    github: switchable(githubSettingsSchema, '1h'),
+    stackexchange: switchable(stackExchangeSettingsSchema, '3h'),
+    feeds: switchable(feedsSettingsSchema, '1h'),
+    discourse: switchable(discourseSettingsSchema, '6h'),
+    packagist: switchable(packagistSettingsSchema, '6h'),
+    ical: switchable(icalSettingsSchema, '6h'),
     /** dev.to accounts are read through their RSS feed at {baseUrl}/feed/{username}. */
     devto: z.strictObject({ baseUrl: z.url({ error: 'expected an http(s) URL' }).default('https://dev.to') }).prefault({}),
   })

@@ -6,11 +6,20 @@ import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
 import { terminalMailer } from '../../notify/mailer.js';
-import { runSync } from '../../sync/engine.js';
+import { createScheduler, type Scheduler } from '../../sync/scheduler.js';
+import { parseSourcesSettings } from '../../sync/settings.js';
 
 function smtpConfigured(config: { notifications: Record<string, unknown> }): boolean {
   const email = config.notifications.email as { smtpUrl?: string } | undefined;
   return Boolean(email?.smtpUrl);
+}
+
+async function startSchedule(scheduler: Scheduler, cliAllows: boolean, configAllows: boolean, log: { info(details: object, message: string): void }) {
+  if (!cliAllows || !configAllows) {
+    log.info({ reason: cliAllows ? 'sources.schedule.enabled is false' : '--no-sync' }, 'sync schedule off; syncs run only from the console or `ambassador sync`');
+    return;
+  }
+  await scheduler.start();
 }
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
@@ -44,6 +53,7 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     .option('--host <host>', 'address to listen on (default: HOST or localhost)')
     .option('--demo-if-empty', 'load the demo community into an empty database first')
     .option('--print-emails', 'print emails (and so sign-in links) to this terminal when no SMTP server is configured; for a local trial only')
+    .option('--no-sync', 'do not run the sources on their schedules (as sources.schedule.enabled: false)')
     .action(async (options) => {
       const context = await openContext(globals());
       if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
@@ -63,11 +73,14 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         config: context.config,
         logger: { level: process.env.LOG_LEVEL ?? 'info' },
         scheduleLapseChecks: true,
+        // "Run now" goes through the scheduler, so it never overlaps a scheduled run of a source.
         runSync: async (source?: string) => {
-          await runSync(context.store, context.config, { source });
+          await scheduler.runNow(source);
         },
         ...(options.printEmails && !smtpConfigured(context.config) ? { mailer: terminalMailer() } : {}),
       });
+      const scheduler = createScheduler({ store: context.store, config: context.config, log: app.log.child({ component: 'sync' }) });
+      app.addHook('onClose', async () => scheduler.stop());
       const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
       const host = options.host ?? process.env.HOST ?? 'localhost';
       const shutdown = async () => {
@@ -79,5 +92,6 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       process.once('SIGTERM', shutdown);
       await app.listen({ port, host });
       process.stderr.write(`${context.config.program.name} is serving on http://${host}:${port} (${context.store.engine})\n`);
+      await startSchedule(scheduler, Boolean(options.sync), parseSourcesSettings(context.config.sources).schedule.enabled, app.log);
     });
 }
