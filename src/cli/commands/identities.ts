@@ -1,4 +1,5 @@
-// `ambassador identity …`: link a platform identity to a member, and verify it.
+// `ambassador identity …`: link a platform identity to a member, verify it by hand, or check
+// the verification codes people placed online.
 import type { Command } from 'commander';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printLines } from '../output.js';
@@ -7,11 +8,17 @@ import { formatIdentity, parseIdentity, type IdentityRef } from '../../domain/id
 import { UserError } from '../../store/errors.js';
 import { linkIdentity, verifyIdentity } from '../../store/identities.js';
 import { requireMember } from '../../store/members.js';
+import { checkIdentities, type IdentityVerdict } from '../../sync/identity-check.js';
 
 function identityArgument(text: string): IdentityRef {
   const parsed = parseIdentity(text);
   if (!parsed.ok) throw new UserError(parsed.error);
   return parsed.identity;
+}
+
+function verdictLine(verdict: IdentityVerdict): string {
+  const released = verdict.outcome === 'verified' ? `; ${verdict.releasedContributions} waiting contributions now count` : '';
+  return `${verdict.member} ${verdict.identity}: ${verdict.outcome}: ${verdict.detail}${released}`;
 }
 
 export function registerIdentityCommands(program: Command, globals: () => GlobalOptions): void {
@@ -50,6 +57,24 @@ export function registerIdentityCommands(program: Command, globals: () => Global
         const { identity: row, released } = await verifyIdentity(store.db, member.id, ref, 'manager', actor);
         if (options.json) printJson({ ...identityView(row), releasedContributions: released });
         else printLines([`verified ${formatIdentity(ref)} of ${member.handle}; ${released} waiting contributions now count`]);
+      }),
+    );
+
+  identity
+    .command('check')
+    .description('check the verification codes of unverified identities online; verify those that pass')
+    .option('--member <handle>', "only this member's identities")
+    .option('--platform <platform>', 'only identities on this platform (github, stackexchange, feed, ical are checked online)')
+    .option('--json', 'print JSON')
+    .action(async (options) =>
+      withContext(globals(), async ({ store, config }) => {
+        const verdicts = await checkIdentities(store.db, config, { memberHandle: options.member, platform: options.platform });
+        // One line per identity: the details are sentences, too long for table columns.
+        if (options.json) printJson(verdicts);
+        else if (verdicts.length === 0) printLines(['no unverified identities']);
+        else printLines(verdicts.map(verdictLine));
+        // A check that could not be made (network, upstream error) is a failure to look at.
+        if (verdicts.some((verdict) => verdict.outcome === 'error')) process.exitCode = 1;
       }),
     );
 }
