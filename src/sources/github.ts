@@ -122,26 +122,8 @@ async function pollRepository(
   const repoCursor: RepoCursor = { ...state.repos[repo] };
   const found = new Map<string, NormalizedContribution>();
   const add = (c: NormalizedContribution) => found.set(c.externalId, c);
-
-  const since = windowStart(repoCursor.pullsUpdatedAt, settings, context.now);
-  let newest = repoCursor.pullsUpdatedAt;
-  const pullsUrl = api.url(`/repos/${repo}/pulls`, { state: 'closed', sort: 'updated', direction: 'desc', per_page: 100 });
-  let reachedCursor = false;
-  let pages = 0;
   try {
-    for await (const page of api.pages(pullsUrl, pullRequestSchema, settings.maxPagesPerRepository)) {
-      pages += 1;
-      for (const pr of page) {
-        const updated = pr.updated_at ?? pr.closed_at ?? '';
-        if (updated < since) {
-          reachedCursor = true;
-          break;
-        }
-        if (!newest || updated > newest) newest = updated;
-        if (pr.merged_at) for (const c of await mergedPullContributions(api, repo, pr, documentation, settings, byLogin)) add(c);
-      }
-      if (reachedCursor || page.length === 0) break;
-    }
+    repoCursor.pullsUpdatedAt = await pollMergedPulls(api, repo, documentation, settings, byLogin, repoCursor.pullsUpdatedAt, context, add);
   } catch (error) {
     if (isHttpStatus(error, 404, 410, 451)) {
       context.log?.(`github: repository ${repo} is not available (${(error as Error).message}); skipped`);
@@ -149,26 +131,79 @@ async function pollRepository(
     }
     throw error;
   }
-  if (!reachedCursor && pages >= settings.maxPagesPerRepository) {
-    context.log?.(`github: ${repo}: stopped after ${pages} pages of pull requests; older updates in the window were not read`);
-  }
-  repoCursor.pullsUpdatedAt = newest ?? context.now.toISOString();
-
-  const issuesSince = windowStart(repoCursor.issuesUpdatedAt, settings, context.now);
-  const issuesUrl = api.url(`/repos/${repo}/issues`, { state: 'all', sort: 'updated', direction: 'asc', since: issuesSince, per_page: 100 });
-  let newestIssue = repoCursor.issuesUpdatedAt;
-  for await (const page of api.pages(issuesUrl, issueSchema, settings.maxPagesPerRepository)) {
-    for (const issue of page) {
-      if (issue.updated_at && (!newestIssue || issue.updated_at > newestIssue)) newestIssue = issue.updated_at;
-      if (issue.pull_request !== undefined || !issue.user || isBot(issue.user) || !issue.created_at) continue;
-      const identity = byLogin.get(issue.user.login.toLowerCase());
-      if (!identity) continue;
-      add(issueReported({ repo, number: issue.number, title: issue.title, url: issue.html_url, createdAt: issue.created_at, labels: labelNames(issue.labels) }, identity.identityId));
-    }
-  }
-  repoCursor.issuesUpdatedAt = newestIssue ?? context.now.toISOString();
+  repoCursor.issuesUpdatedAt = await pollReportedIssues(api, repo, settings, byLogin, repoCursor.issuesUpdatedAt, context, add);
   state.repos[repo] = repoCursor;
   return [...found.values()];
+}
+
+/**
+ * Walks a list sorted by `updated` descending down to the cursor (minus the overlap) and
+ * returns the newest update seen. No `since` parameter on purpose: the first page's URL stays
+ * the same from run to run, so an unchanged repository answers it with a 304, which GitHub
+ * does not count against the rate limit.
+ */
+async function walkUpdatedDesc<T extends { updated_at?: string | null; closed_at?: string | null }>(
+  api: GithubApi,
+  url: string,
+  schema: z.ZodType<T>,
+  previous: string | undefined,
+  settings: GithubSettings,
+  context: SourceContext,
+  visit: (item: T) => Promise<void>,
+): Promise<string> {
+  const since = windowStart(previous, settings, context.now);
+  let newest = previous;
+  let pages = 0;
+  for await (const page of api.pages(url, schema, settings.maxPagesPerRepository)) {
+    pages += 1;
+    for (const item of page) {
+      const updated = item.updated_at ?? item.closed_at ?? '';
+      if (updated < since) return newest ?? context.now.toISOString();
+      if (!newest || updated > newest) newest = updated;
+      await visit(item);
+    }
+    if (page.length === 0) break;
+  }
+  if (pages >= settings.maxPagesPerRepository) {
+    context.log?.(`github: ${new URL(url).pathname}: stopped after ${pages} pages; older updates in the window were not read`);
+  }
+  return newest ?? context.now.toISOString();
+}
+
+/** Closed pull requests updated since the cursor: the merges and the reviews of linked people. */
+async function pollMergedPulls(
+  api: GithubApi,
+  repo: string,
+  documentation: boolean,
+  settings: GithubSettings,
+  byLogin: Map<string, LinkedIdentity>,
+  previous: string | undefined,
+  context: SourceContext,
+  add: (c: NormalizedContribution) => void,
+): Promise<string> {
+  const url = api.url(`/repos/${repo}/pulls`, { state: 'closed', sort: 'updated', direction: 'desc', per_page: 100 });
+  return walkUpdatedDesc(api, url, pullRequestSchema, previous, settings, context, async (pr) => {
+    if (pr.merged_at) for (const c of await mergedPullContributions(api, repo, pr, documentation, settings, byLogin)) add(c);
+  });
+}
+
+/** Issues (not pull requests) opened by linked people, among those updated since the cursor. */
+async function pollReportedIssues(
+  api: GithubApi,
+  repo: string,
+  settings: GithubSettings,
+  byLogin: Map<string, LinkedIdentity>,
+  previous: string | undefined,
+  context: SourceContext,
+  add: (c: NormalizedContribution) => void,
+): Promise<string> {
+  const url = api.url(`/repos/${repo}/issues`, { state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
+  return walkUpdatedDesc(api, url, issueSchema, previous, settings, context, async (issue) => {
+    if (issue.pull_request !== undefined || !issue.user || isBot(issue.user) || !issue.created_at) return;
+    const identity = byLogin.get(issue.user.login.toLowerCase());
+    if (!identity) return;
+    add(issueReported({ repo, number: issue.number, title: issue.title, url: issue.html_url, createdAt: issue.created_at, labels: labelNames(issue.labels) }, identity.identityId));
+  });
 }
 
 /** The merge (when a linked person wrote the PR) and the reviews by linked people of it. */

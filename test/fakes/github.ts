@@ -244,7 +244,8 @@ function route(fx: GithubFixtures, req: FakeRequest, base: string): FakeReply {
       ...(repo.pulls ?? []).map((p) => ({ at: p.updatedAt, obj: issueObject(repoName, p, true) })),
     ]
       .filter((i) => i.at >= since)
-      .sort((a, b) => a.at.localeCompare(b.at))
+      // GitHub's default direction is desc.
+      .sort((a, b) => (req.query.get('direction') === 'asc' ? a.at.localeCompare(b.at) : b.at.localeCompare(a.at)))
       .map((i) => i.obj);
     return paginate(all, req, base);
   }

@@ -171,6 +171,22 @@ describe('github source', () => {
     expect(new Set(thirdIds).size).toBe(thirdIds.length);
   });
 
+  it('re-reads nothing unchanged: every request of the next run is conditional and answered 304', async () => {
+    // carol-renamed exists here: a 404 is not a page a second run could have kept.
+    fake = await startFakeGithub({ ...fixtures(), events: { ...fixtures().events, 'carol-renamed': [] } });
+    const settings = { baseUrl: fake.url, repositories: ['magento/magento2', 'mage-os/*'] };
+    const validators = memoryValidatorStore();
+    const first = await run(settings, null, createHttpClient({ clock: fakeClock(), validators }));
+    const firstRequests = fake.requests.length;
+    const second = await run(settings, first.cursor, createHttpClient({ clock: fakeClock(), validators }));
+    const again = fake.requests.slice(firstRequests);
+    expect(again.length).toBeGreaterThan(5);
+    expect(again.filter((r) => r.headers['if-none-match'] === undefined).map((r) => r.path)).toEqual([]);
+    expect(second.http.stats.notModified).toBe(second.http.stats.requests);
+    // The issue lists are read newest first without `since`, so their URL does not move with the cursor.
+    expect(again.some((r) => r.path === '/repos/magento/magento2/issues' && !r.query.has('since'))).toBe(true);
+  });
+
   it('stops with a clear rate-limit error when the reset is far away', async () => {
     fake = await startFakeGithub(fixtures());
     const reset = Math.floor(fakeClock().now() / 1000) + 3600;
