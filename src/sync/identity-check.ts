@@ -6,7 +6,7 @@
 // counts from then on. Each identity gets a verdict; one failing check stops no other.
 import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { PLATFORMS, formatIdentity, type IdentityRef } from '../domain/identities.js';
+import { PLATFORMS, formatIdentity, type IdentityRef, type Platform } from '../domain/identities.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../sources/http.js';
 import { verifyGithub, verifySite, verifyStackExchange, type VerificationResult } from '../sources/verification.js';
 import { UserError } from '../store/errors.js';
@@ -46,7 +46,7 @@ interface Candidate {
   code: string | null;
 }
 
-type Check = (http: HttpClient, candidate: Candidate & { code: string }) => Promise<VerificationResult>;
+type Check = (candidate: Candidate & { code: string }) => Promise<VerificationResult>;
 
 export async function checkIdentities(db: Kysely<Database>, config: ProgramConfig, options: IdentityCheckOptions = {}): Promise<IdentityVerdict[]> {
   if (options.platform && !(PLATFORMS as readonly string[]).includes(options.platform)) {
@@ -61,10 +61,11 @@ export async function checkIdentities(db: Kysely<Database>, config: ProgramConfi
     allowPrivateAddresses: settings.http.allowPrivateAddresses,
     ...options.http,
   });
-  const checks = platformChecks(settings, config.program.baseUrl.replace(/\/+$/, ''));
+  const baseUrl = config.program.baseUrl.replace(/\/+$/, '');
+  const check: Check = (c) => checkOnline(http, settings, c.ref, c.code, `${baseUrl}/ambassadors/${c.handle}`)!;
   const verdicts: IdentityVerdict[] = [];
   for (const candidate of await unverifiedIdentities(db, options)) {
-    verdicts.push(await checkOne(db, http, checks, candidate));
+    verdicts.push(await checkOne(db, check, candidate));
   }
   return verdicts;
 }
@@ -87,19 +88,29 @@ async function unverifiedIdentities(db: Kysely<Database>, options: IdentityCheck
   }));
 }
 
-/** The platforms a code can be checked on; the others are verified by a program manager. */
-function platformChecks(settings: SourcesSettings, baseUrl: string): Partial<Record<string, Check>> {
-  const site: Check = (http, c) => verifySite(http, c.ref.externalId, c.code, `${baseUrl}/ambassadors/${c.handle}`);
-  return {
-    github: (http, c) => verifyGithub(http, { baseUrl: settings.github.baseUrl, token: settings.github.token }, c.ref.externalId, c.code),
-    stackexchange: (http, c) =>
-      verifyStackExchange(http, { baseUrl: settings.stackexchange.baseUrl, site: settings.stackexchange.site, key: settings.stackexchange.key }, c.ref.externalId, c.code),
-    feed: site,
-    ical: site,
-  };
+/** The platforms whose codes are checked online; the others are verified by a program manager. */
+export const ONLINE_CHECK_PLATFORMS: readonly Platform[] = ['github', 'stackexchange', 'feed', 'ical'];
+
+/**
+ * Looks for `code` where the owner of `identity` would have put it, with the sources' settings
+ * (base URLs, tokens); null for platforms without an online check. `profileUrl` is the page a
+ * site may link back to with rel="me".
+ */
+export function checkOnline(http: HttpClient, settings: SourcesSettings, identity: IdentityRef, code: string, profileUrl: string): Promise<VerificationResult> | null {
+  switch (identity.platform) {
+    case 'github':
+      return verifyGithub(http, { baseUrl: settings.github.baseUrl, token: settings.github.token }, identity.externalId, code);
+    case 'stackexchange':
+      return verifyStackExchange(http, { baseUrl: settings.stackexchange.baseUrl, site: settings.stackexchange.site, key: settings.stackexchange.key }, identity.externalId, code);
+    case 'feed':
+    case 'ical':
+      return verifySite(http, identity.externalId, code, profileUrl);
+    default:
+      return null;
+  }
 }
 
-async function checkOne(db: Kysely<Database>, http: HttpClient, checks: Partial<Record<string, Check>>, candidate: Candidate): Promise<IdentityVerdict> {
+async function checkOne(db: Kysely<Database>, check: Check, candidate: Candidate): Promise<IdentityVerdict> {
   const verdict = (outcome: CheckOutcome, method: string | null, detail: string, releasedContributions = 0): IdentityVerdict => ({
     member: candidate.handle,
     identity: formatIdentity(candidate.ref),
@@ -110,14 +121,13 @@ async function checkOne(db: Kysely<Database>, http: HttpClient, checks: Partial<
     detail,
     releasedContributions,
   });
-  const check = checks[candidate.ref.platform];
-  if (!check) return verdict('manager-only', null, `${candidate.ref.platform} identities are verified by a program manager (ambassador identity verify)`);
+  if (!ONLINE_CHECK_PLATFORMS.includes(candidate.ref.platform)) return verdict('manager-only', null, `${candidate.ref.platform} identities are verified by a program manager (ambassador identity verify)`);
   if (!candidate.code) {
     return verdict('no-code', null, 'no verification code issued yet: its owner gets one on the identities page of their account (/me/identities)');
   }
   let result: VerificationResult;
   try {
-    result = await check(http, { ...candidate, code: candidate.code });
+    result = await check({ ...candidate, code: candidate.code });
   } catch (error) {
     return verdict('error', null, `the check could not be made: ${(error as Error).message}`);
   }

@@ -2,6 +2,8 @@
 // their review state, the data download and deleting the account.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Member } from '../../src/store/schema.js';
+import { startFakeGithub, type FakeGithub } from '../fakes/github.js';
+import { startFakeServer, type FakeServer } from '../fakes/server.js';
 import { get, post, webTest, type Actor, type WebTest } from './support.js';
 
 describe('self-service', () => {
@@ -97,5 +99,46 @@ describe('self-service', () => {
     expect(await t.store.db.selectFrom('members').selectAll().where('handle', '=', 'alice').executeTakeFirst()).toBeUndefined();
     expect(await t.store.db.selectFrom('erasures').selectAll().execute()).toHaveLength(1);
     expect((await get(t.app, null, '/ambassadors/alice')).statusCode).toBe(404);
+  });
+});
+
+describe('self-service verification against the platforms, with the sources settings', () => {
+  let t: WebTest;
+  let github: FakeGithub;
+  let site: FakeServer;
+  let siteBody = '<html><head></head><body>My Magento blog</body></html>';
+  beforeEach(async () => {
+    github = await startFakeGithub({ repos: {}, users: { 'alice-gh': { bio: 'Magento developer' } }, gists: { 'alice-gh': [] } });
+    site = await startFakeServer(() => ({ body: siteBody, headers: { 'content-type': 'text/html; charset=utf-8' } }));
+    t = await webTest({
+      config: { sources: { http: { allowPrivateAddresses: ['127.0.0.1/32'] }, github: { baseUrl: github.url } } },
+      // The app's own verifier, reading GitHub and the site through the sources' client.
+      context: { verifyIdentity: undefined },
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+    await Promise.all([github.close(), site.close()]);
+  });
+
+  async function linkAndVerify(session: Actor, platform: string, externalId: string, placeCode: (code: string) => void) {
+    expect((await post(t.app, session, '/me/identities', { platform, externalId })).statusCode).toBe(303);
+    const identity = await t.store.db.selectFrom('identities').selectAll().where('external_id', '=', externalId).executeTakeFirstOrThrow();
+    const before = await post(t.app, session, `/me/identities/${identity.id}/verify`);
+    expect(before.statusCode).toBe(303);
+    expect((await t.store.db.selectFrom('identities').select('verified_at').where('id', '=', identity.id).executeTakeFirstOrThrow()).verified_at).toBeNull();
+    placeCode(identity.verification_code!);
+    await post(t.app, session, `/me/identities/${identity.id}/verify`);
+    return t.store.db.selectFrom('identities').selectAll().where('id', '=', identity.id).executeTakeFirstOrThrow();
+  }
+
+  it('finds the code in the GitHub bio and on the linked site', async () => {
+    const alice = await t.addPerson('alice');
+    const session = await t.as(alice);
+    const gh = await linkAndVerify(session, 'github', 'alice-gh', (code) => (github.fixtures.users!['alice-gh']!.bio = `Magento developer ${code}`));
+    expect(gh).toMatchObject({ verification_method: 'github-bio' });
+    expect(gh.verified_at).not.toBeNull();
+    const feed = await linkAndVerify(session, 'feed', `${site.url}/feed.xml`, () => (siteBody = '<html><head><link rel="me" href="http://ambassadors.test/ambassadors/alice"></head></html>'));
+    expect(feed).toMatchObject({ verification_method: 'rel-me' });
   });
 });
