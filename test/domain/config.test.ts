@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConfig, defaultConfig } from '../../src/domain/config.js';
 import { parseConfigText, ConfigError } from '../../src/config/load-config.js';
@@ -80,6 +81,17 @@ describe('program config', () => {
       expect((error as ConfigError).problems).toEqual(['awards.topN: expected a whole number >= 1, got "three"']);
       expect((error as Error).message).toContain('c.yaml');
     }
+  });
+
+  it('ships an example file that is valid and states the defaults', () => {
+    const text = readFileSync(new URL('../../ambassador.config.example.yaml', import.meta.url), 'utf8');
+    const example = parseConfigText(text, 'ambassador.config.example.yaml', {});
+    const defaults = parseConfigText('', 'empty.yaml', {});
+    expect(example.sources).toEqual(defaults.sources);
+    expect(example.web).toEqual(defaults.web);
+    expect(example.notifications).toEqual(defaults.notifications);
+    expect(example.activity).toEqual(defaults.activity);
+    expect(example.scoring.modifiers).toEqual(defaults.scoring.modifiers);
   });
 
   it('versions the rules by their effective date', () => {
