@@ -4,7 +4,8 @@ import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 
 export interface Progress {
-  update(done: number, total: number): void;
+  /** `detail` says what is going on now (shown after the bar, logged with the line). */
+  update(done: number, total: number, detail?: string): void;
   stop(): void;
 }
 
@@ -16,18 +17,18 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
 
 function terminalBar(label: string, stream: NodeJS.WriteStream): Progress {
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`, stream, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted} {detail}`, stream, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   return {
-    update(done, total) {
+    update(done, total, detail = '') {
       if (!started) {
-        bar.start(total, done);
+        bar.start(total, done, { detail });
         started = true;
       } else {
         bar.setTotal(total);
-        bar.update(done);
+        bar.update(done, { detail });
       }
     },
     stop() {
@@ -40,14 +41,14 @@ function logLines(label: string, stream: NodeJS.WriteStream): Progress {
   const log = pino({ base: undefined }, stream);
   const startedAt = Date.now();
   let lastAt = 0;
-  let last = { done: 0, total: 0 };
+  let last: { done: number; total: number; detail?: string } = { done: 0, total: 0 };
   return {
-    update(done, total) {
-      last = { done, total };
+    update(done, total, detail) {
+      last = { done, total, ...(detail ? { detail } : {}) };
       const now = Date.now();
       if (now - lastAt < LOG_EVERY_MS && done < total) return;
       lastAt = now;
-      log.info({ task: label, done, total, elapsedMs: now - startedAt }, `${label}: ${done}/${total}`);
+      log.info({ task: label, ...last, elapsedMs: now - startedAt }, `${label}: ${done}/${total}${detail ? ` ${detail}` : ''}`);
     },
     stop() {
       log.info({ task: label, ...last, elapsedMs: Date.now() - startedAt, finished: true }, `${label}: finished`);

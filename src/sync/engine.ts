@@ -26,6 +26,8 @@ export interface SyncOptions {
   /** Overrides for the HTTP client (tests pass a fake clock). */
   http?: Partial<HttpClientOptions>;
   onBatch?: (source: string, stored: BatchOutcome) => void;
+  /** Called as each source starts (record null) and ends, with how many of `total` are done. */
+  onSource?: (source: string, record: RunRecord | null, done: number, total: number) => void;
 }
 
 export interface BatchOutcome {
@@ -57,7 +59,12 @@ export async function runSync(store: Store, config: ProgramConfig, options: Sync
   const settings = parseSourcesSettings(config.sources);
   const selected = SOURCES.filter((source) => (options.source ? source.name === options.source : settings[source.name].enabled));
   const records: RunRecord[] = [];
-  for (const source of selected) records.push(await runSource(store.db, config, settings, source, options));
+  for (const source of selected) {
+    options.onSource?.(source.name, null, records.length, selected.length);
+    const record = await runSource(store.db, config, settings, source, options);
+    records.push(record);
+    options.onSource?.(source.name, record, records.length, selected.length);
+  }
   return records;
 }
 

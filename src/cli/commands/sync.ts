@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { withContext, type GlobalOptions } from '../context.js';
 import { printJson, printTable } from '../output.js';
+import { progressBar } from '../progress.js';
 import { pino } from 'pino';
 import { latestRuns, runSync } from '../../sync/engine.js';
 import { SOURCE_NAMES } from '../../sync/registry.js';
@@ -15,13 +16,33 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
     .option('--json', 'print JSON')
     .action(async (options) =>
       withContext(globals(), async ({ store, config }) => {
-        // Structured lines on stderr as each batch is stored; the summary on stdout.
+        // A bar over the sources on a terminal, structured lines on stderr otherwise (as each
+        // batch is stored and each source ends); the summary on stdout.
+        const terminal = Boolean(process.stderr.isTTY);
         const log = pino({ base: undefined }, process.stderr);
-        const records = await runSync(store, config, {
-          source: options.source,
-          memberHandle: options.member,
-          onBatch: (source, outcome) => log.info({ source, ...outcome }, `${source}: batch stored`),
-        });
+        const progress = terminal ? progressBar('sync') : null;
+        const found = { done: 0, total: 0, batches: 0, new: 0 };
+        const records = await (async () => {
+          try {
+            return await runSync(store, config, {
+              source: options.source,
+              memberHandle: options.member,
+              onSource: (source, record, done, total) => {
+                Object.assign(found, { done, total }, record === null ? { batches: 0, new: 0 } : {});
+                if (record !== null && !terminal) log.info({ source, status: record.status, itemsNew: record.itemsNew, requests: record.requests, error: record.error }, `${source}: ${record.status}`);
+                progress?.update(done, total, record === null ? `${source}…` : `${source} ${record.status}`);
+              },
+              onBatch: (source, outcome) => {
+                found.batches += 1;
+                found.new += outcome.inserted;
+                if (!terminal) log.info({ source, ...outcome }, `${source}: batch stored`);
+                else progress?.update(found.done, found.total, `${source}: ${found.batches} batches, ${found.new} new`);
+              },
+            });
+          } finally {
+            progress?.stop();
+          }
+        })();
         if (options.json) printJson(records);
         else {
           printTable(records, [
