@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fullConfigSchema } from '../../src/config/full-schema.js';
-import { buildConfig } from '../../src/domain/config.js';
+import { disabled, syncConfig } from '../support/sync-config.js';
 import { linkIdentity } from '../../src/store/identities.js';
 import { addMember } from '../../src/store/members.js';
 import { archiveFiles, backfillGhArchive, type BackfillProgress } from '../../src/sync/backfill.js';
@@ -119,14 +118,10 @@ afterAll(async () => {
 });
 
 function config() {
-  const sources = {
-    http: { allowPrivateAddresses: ['127.0.0.1/32'] },
+  return syncConfig({
     github: { baseUrl: github.url, repositories: [M2, 'mage-os/*'], documentationRepositories: ['AdobeDocs/commerce-php'] },
-    ...Object.fromEntries(['stackexchange', 'feeds', 'discourse', 'packagist', 'ical'].map((name) => [name, { enabled: false }])),
-  };
-  const result = buildConfig({ sources }, {}, fullConfigSchema);
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+    ...disabled('stackexchange', 'feeds', 'discourse', 'packagist', 'ical'),
+  });
 }
 
 const options = () => ({ now: NOW, http: { clock: fakeClock(), random: () => 0 } });

@@ -6,8 +6,7 @@
 // out from the data (community-expectations.ts): categorised, scored and explained, pending
 // where an identity is unverified; the standings add up; a second sync adds nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fullConfigSchema } from '../../src/config/full-schema.js';
-import { buildConfig } from '../../src/domain/config.js';
+import { syncConfig } from '../support/sync-config.js';
 import type { ProgramConfig } from '../../src/domain/config-schema.js';
 import { linkIdentity } from '../../src/store/identities.js';
 import { addMember, removeMember } from '../../src/store/members.js';
@@ -32,21 +31,12 @@ afterAll(async () => {
 });
 
 function config(): ProgramConfig {
-  const result = buildConfig(
-    {
-      sources: {
-        http: { allowPrivateAddresses: ['127.0.0.1/32'] },
-        github: { baseUrl: servers.github.url, repositories: community.github.repositories, documentationRepositories: community.github.documentationRepositories },
-        stackexchange: { baseUrl: `${servers.stackexchange.url}/2.3` },
-        devto: { baseUrl: servers.documents.url },
-        packagist: { baseUrl: servers.packagist.url },
-      },
-    },
-    {},
-    fullConfigSchema,
-  );
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return syncConfig({
+    github: { baseUrl: servers.github.url, repositories: community.github.repositories, documentationRepositories: community.github.documentationRepositories },
+    stackexchange: { baseUrl: `${servers.stackexchange.url}/2.3` },
+    devto: { baseUrl: servers.documents.url },
+    packagist: { baseUrl: servers.packagist.url },
+  });
 }
 
 interface StoredRow {

@@ -2,8 +2,7 @@
 // together, a re-run adds nothing, a failing source stops nothing else, unverified
 // identities wait, and gone identities are flagged.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildConfig } from '../../src/domain/config.js';
-import { fullConfigSchema } from '../../src/config/full-schema.js';
+import { disabled, syncConfig } from '../support/sync-config.js';
 import { linkIdentity, verifyIdentity } from '../../src/store/identities.js';
 import { addMember, removeMember } from '../../src/store/members.js';
 import { latestRuns, runSync } from '../../src/sync/engine.js';
@@ -32,23 +31,11 @@ afterAll(() => {
 });
 
 function config() {
-  const result = buildConfig(
-    {
-      sources: {
-        http: { allowPrivateAddresses: ['127.0.0.1/32'] },
-        github: { enabled: false },
-        discourse: { enabled: false },
-        packagist: { enabled: false },
-        ical: { enabled: false },
-        stackexchange: { baseUrl: `${broken.url}/2.3`, filter: '!nNPvSNdWme' },
-        devto: { baseUrl: feeds.url },
-      },
-    },
-    {},
-    fullConfigSchema,
-  );
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return syncConfig({
+    ...disabled('github', 'discourse', 'packagist', 'ical'),
+    stackexchange: { baseUrl: `${broken.url}/2.3`, filter: '!nNPvSNdWme' },
+    devto: { baseUrl: feeds.url },
+  });
 }
 
 const NOW = new Date('2026-01-15T12:00:00Z');

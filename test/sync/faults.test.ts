@@ -7,8 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fullConfigSchema } from '../../src/config/full-schema.js';
-import { buildConfig } from '../../src/domain/config.js';
+import { syncConfig } from '../support/sync-config.js';
 import type { Engine } from '../../src/store/db.js';
 import { runSync, type RunRecord, type SyncOptions } from '../../src/sync/engine.js';
 import { entityBomb, malformedXml } from '../fakes/feeds.js';
@@ -40,11 +39,7 @@ afterAll(async () => {
   forbidden.close();
 });
 
-function config() {
-  const result = buildConfig({ sources: world.sources() }, {}, fullConfigSchema);
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
-}
+const config = () => syncConfig(world.sources());
 
 interface FaultCase {
   name: string;

@@ -4,8 +4,7 @@
 // platform without a check and an upstream failure each leave the identity unverified with a
 // clear verdict.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fullConfigSchema } from '../../src/config/full-schema.js';
-import { buildConfig } from '../../src/domain/config.js';
+import { disabled, syncConfig } from '../support/sync-config.js';
 import { linkIdentity } from '../../src/store/identities.js';
 import { addMember } from '../../src/store/members.js';
 import { runSync } from '../../src/sync/engine.js';
@@ -45,23 +44,14 @@ afterAll(async () => {
 });
 
 function config() {
-  const result = buildConfig(
+  return syncConfig(
     {
-      program: { baseUrl: 'https://ambassadors.example' },
-      sources: {
-        http: { allowPrivateAddresses: ['127.0.0.1/32'] },
-        github: { baseUrl: github.url, repositories: [], documentationRepositories: [] },
-        stackexchange: { baseUrl: `${se.url}/2.3`, filter: '!nNPvSNdWme' },
-        discourse: { enabled: false },
-        packagist: { enabled: false },
-        ical: { enabled: false },
-      },
+      github: { baseUrl: github.url, repositories: [], documentationRepositories: [] },
+      stackexchange: { baseUrl: `${se.url}/2.3`, filter: '!nNPvSNdWme' },
+      ...disabled('discourse', 'packagist', 'ical'),
     },
-    {},
-    fullConfigSchema,
+    { program: { baseUrl: 'https://ambassadors.example' } },
   );
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
 }
 
 describe.each(ENGINES)('identity check on %s', (engine) => {

@@ -4,6 +4,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { disabled, syncConfig } from '../support/sync-config.js';
 import { fullConfigSchema } from '../../src/config/full-schema.js';
 import { buildConfig } from '../../src/domain/config.js';
 import { linkIdentity } from '../../src/store/identities.js';
@@ -25,22 +26,7 @@ beforeAll(async () => {
 afterAll(() => feeds.close());
 
 function config(sources: Record<string, unknown> = {}) {
-  const result = buildConfig(
-    {
-      sources: {
-        http: { allowPrivateAddresses: ['127.0.0.1/32'] },
-        github: { enabled: false },
-        discourse: { enabled: false },
-        packagist: { enabled: false },
-        ical: { enabled: false },
-        ...sources,
-      },
-    },
-    {},
-    fullConfigSchema,
-  );
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.config;
+  return syncConfig({ ...disabled('github', 'discourse', 'packagist', 'ical'), ...sources });
 }
 
 const EVERY_SECOND = { kind: 'interval', seconds: 1, text: '1s' } as const;
