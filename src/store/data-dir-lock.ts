@@ -1,7 +1,7 @@
 // The embedded database is one process's at a time: two processes writing the same PGlite
 // folder would corrupt it. A lock file holds the owner's pid; a lock whose process is gone
 // is taken over.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class DataDirBusyError extends Error {
@@ -26,11 +26,21 @@ function processAlive(pid: number): boolean {
 /** Takes the lock of a data folder; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
   const file = path.join(dataDir, 'ambassador.lock');
+  // The pid is written to a file of this process first and linked into place, which fails if
+  // the lock exists: a lock file is never seen empty, even while it is being taken.
+  const mine = `${file}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    return takeLock(dataDir, file, mine);
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+function takeLock(dataDir: string, file: string, mine: string): () => void {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      linkSync(mine, file);
       const release = () => rmSync(file, { force: true });
       process.once('exit', release);
       return () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,5 +17,7 @@ describe('the embedded database folder', () => {
     await first.close();
     const again = await openStore({ dataDir: dir });
     await again.close();
+    // Released, with nothing of the lock left behind.
+    expect(readdirSync(dir).filter((name) => name.startsWith('ambassador.lock'))).toEqual([]);
   });
 });

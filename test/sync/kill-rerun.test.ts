@@ -19,7 +19,10 @@ import { linkCommunity, startWorld, storedRecords, type FakeWorld } from './fake
 const SIZE = { repositories: 4, answers: 150, extraFeeds: 3 };
 
 interface KillPoint {
-  /** Kill as the child's Nth request reaches a fake (or `afterMs` after the spawn when 0). */
+  /**
+   * Kill as the child's Nth request reaches a fake; 0 kills it while it starts: once it holds
+   * the embedded database's lock (on PostgreSQL, `delayMs` after the spawn).
+   */
   afterRequests: number;
   /** Then wait this long: the child goes on storing what the previous request brought. */
   delayMs: number;
@@ -68,14 +71,25 @@ afterAll(async () => {
 });
 
 /** Runs `ambassador sync --json`; with a kill point, SIGKILLs it there. */
-function cliSync(env: Record<string, string>, kill?: KillPoint): Promise<Outcome> {
+function cliSync(env: Record<string, string>, kill?: KillPoint, lockFile?: string | null): Promise<Outcome> {
   const startedAt = requestsSoFar;
   const child = spawn(process.execPath, [CLI, '--config', configFile, 'sync', '--json'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killNow = () => setTimeout(() => child.kill('SIGKILL'), kill!.delayMs);
-  if (kill && kill.afterRequests === 0) killNow();
+  if (kill && kill.afterRequests === 0) {
+    if (!lockFile) killNow();
+    else {
+      const poll = setInterval(() => {
+        if (child.exitCode !== null || child.signalCode !== null) clearInterval(poll);
+        else if (existsSync(lockFile)) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 5);
+    }
+  }
   onRequest = (count) => {
     if (kill && count - startedAt === kill.afterRequests) killNow();
   };
@@ -197,7 +211,7 @@ describe.each(ENGINES)('a sync killed and run again, on %s', (engine) => {
   it.each(KILL_POINTS)('killed after request $afterRequests (+$delayMs ms), then run again', async (point) => {
     const database = await prepared(engine, template);
     try {
-      const killed = await cliSync(database.env, point);
+      const killed = await cliSync(database.env, point, database.lockFile);
       expect(killed.signal, `the sync ended before the kill: ${killed.stdout}${killed.stderr}`).toBe('SIGKILL');
       if (database.lockFile) {
         // The killed process could not release its lock: the next one must take it over.
