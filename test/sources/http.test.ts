@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,5 +190,6 @@ describe('recording and replay', () => {
     const replayed = await replayer.getJson<{ n: number }>(`${server.url}/json?n=3&access_token=abc123`);
     expect(replayed.data.n).toBe(3);
     expect(replayer.stats.requests).toBe(0);
+    await rm(dir, { recursive: true, force: true });
   });
 });

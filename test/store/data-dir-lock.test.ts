@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,5 +19,6 @@ describe('the embedded database folder', () => {
     await again.close();
     // Released, with nothing of the lock left behind.
     expect(readdirSync(dir).filter((name) => name.startsWith('ambassador.lock'))).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

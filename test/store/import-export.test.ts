@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportContributions, exportMembers, toCsv } from '../../src/transfer/export-data.js';
 import { importFile } from '../../src/transfer/import-file.js';
 import { configWith } from '../domain/fixtures.js';
@@ -14,6 +14,8 @@ const file = (name: string, text: string) => {
   writeFileSync(target, text);
   return target;
 };
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(ENGINES)('import and export on %s', (engine) => {
   let store: TestStore;
