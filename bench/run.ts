@@ -2,11 +2,13 @@
 // Each prints its figures as ratios to a baseline measured in the same run.
 import { run as coreScale } from './core-scale.js';
 import { run as gharchiveThroughput } from './gharchive-throughput.js';
+import { run as syncRequests } from './sync-requests.js';
 import { run as webPages } from './web-pages.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'core-scale': coreScale,
   'gharchive-throughput': gharchiveThroughput,
+  'sync-requests': syncRequests,
   'web-pages': webPages,
 };
 
