@@ -9,7 +9,7 @@ import { BlockedAddressError, buildAllowList, checkUserUrl, resolveAllowedAddres
 import { HttpError, RateLimitError, redactUrl } from './http-errors.js';
 import { exchange, type ExchangeResponse } from './http-transport.js';
 import { loadRecordings, recordResponse, recordingKey, type RecordedResponse } from './recording.js';
-import type { ValidatorStore } from './validators.js';
+import { keptHeaders, type ValidatorStore } from './validators.js';
 
 export interface Clock {
   now(): number;
@@ -272,7 +272,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       if (response.status === 304 && stored?.body !== undefined) {
         stats.notModified += 1;
-        return makeResponse(url.toString(), 200, response.headers, Buffer.from(stored.body, 'utf8'), true);
+        // The kept headers of the stored response, updated by whatever the 304 repeats.
+        return makeResponse(url.toString(), 200, { ...stored.headers, ...response.headers }, Buffer.from(stored.body, 'utf8'), true);
       }
       if (response.status < 200 || response.status >= 300) {
         throw new HttpError('status', url.toString(), `HTTP ${response.status}${response.body.length ? `: ${bodyExcerpt(response.body)}` : ''}`, {
@@ -283,7 +284,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const etag = response.headers.etag;
       const lastModified = response.headers['last-modified'];
       if (conditional && (etag || lastModified)) {
-        await options.validators!.set(rawUrl, { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), body: response.body.toString('utf8') });
+        const headers = keptHeaders(response.headers);
+        await options.validators!.set(rawUrl, { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), body: response.body.toString('utf8'), ...(headers ? { headers } : {}) });
       }
       return makeResponse(url.toString(), response.status, response.headers, response.body, false);
     }

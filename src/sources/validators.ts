@@ -8,6 +8,19 @@ export interface StoredValidators {
   lastModified?: string;
   /** The body that came with the validators, as text. */
   body?: string;
+  /**
+   * The headers of that response a reader needs with the body (KEPT_HEADERS): a 304 need not
+   * repeat them, and without `link` an unchanged first page would end the paging.
+   */
+  headers?: Record<string, string>;
+}
+
+/** Response headers kept with a body for its 304s. */
+export const KEPT_HEADERS = ['link', 'content-type'] as const;
+
+export function keptHeaders(headers: Record<string, string>): Record<string, string> | undefined {
+  const kept = Object.fromEntries(KEPT_HEADERS.filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]!]));
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 export interface ValidatorStore {

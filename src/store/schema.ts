@@ -140,6 +140,8 @@ export interface HttpValidatorsTable {
   etag: string | null;
   last_modified: string | null;
   body: string | null;
+  /** Kept response headers (link, content-type) as a JSON object. */
+  headers: Json<Record<string, string> | null>;
   updated_at: UpdatedAt;
 }
 

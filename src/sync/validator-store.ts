@@ -16,6 +16,7 @@ export function databaseValidatorStore(db: Kysely<Database>): ValidatorStore {
       if (row.etag) validators.etag = row.etag;
       if (row.last_modified) validators.lastModified = row.last_modified;
       if (row.body !== null) validators.body = row.body;
+      if (row.headers) validators.headers = row.headers;
       return validators;
     },
     async set(url, validators) {
@@ -25,6 +26,7 @@ export function databaseValidatorStore(db: Kysely<Database>): ValidatorStore {
         etag: validators.etag ?? null,
         last_modified: validators.lastModified ?? null,
         body: validators.body ?? null,
+        headers: validators.headers ? JSON.stringify(validators.headers) : null,
         updated_at: new Date(),
       };
       await db

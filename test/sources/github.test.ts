@@ -187,6 +187,23 @@ describe('github source', () => {
     expect(again.some((r) => r.path === '/repos/magento/magento2/issues' && !r.query.has('since'))).toBe(true);
   });
 
+  it('pages through an unchanged org listing answered 304: the next page comes from the kept Link header', async () => {
+    // An org of 150 repositories lists in two pages; the last one holds a merged PR by alice.
+    const names = Array.from({ length: 150 }, (_, i) => `commerce-${String(i).padStart(3, '0')}`);
+    const base = fixtures();
+    const last = { pulls: [{ number: 1, title: 'Document the last repo', author: 'alice', createdAt: '2026-01-08T10:00:00Z', updatedAt: '2026-01-12T10:00:00Z', mergedAt: '2026-01-12T10:00:00Z' }] };
+    fake = await startFakeGithub({ ...base, orgs: { adobedocs: names }, repos: { ...base.repos, 'adobedocs/commerce-149': last } });
+    const settings = { baseUrl: fake.url, repositories: [], documentationRepositories: ['AdobeDocs/commerce-*'] };
+    const validators = memoryValidatorStore();
+    const first = await run(settings, null, createHttpClient({ clock: fakeClock(), validators }));
+    expect(first.contributions.map((c) => c.externalId)).toContain('pr:adobedocs/commerce-149#1');
+    const before = fake.requests.length;
+    await run(settings, first.cursor, createHttpClient({ clock: fakeClock(), validators }));
+    const listings = fake.requests.slice(before).filter((r) => r.path.toLowerCase() === '/orgs/adobedocs/repos');
+    expect(listings.map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(fake.requests.slice(before).some((r) => r.path === '/repos/adobedocs/commerce-149/pulls')).toBe(true);
+  });
+
   it('stops with a clear rate-limit error when the reset is far away', async () => {
     fake = await startFakeGithub(fixtures());
     const reset = Math.floor(fakeClock().now() / 1000) + 3600;

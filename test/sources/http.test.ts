@@ -16,6 +16,7 @@ beforeAll(async () => {
     if (req.path === '/redirect-local') return { status: 302, headers: { location: '/json' } };
     if (req.path === '/redirect-metadata') return { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } };
     if (req.path === '/redirect-loop') return { status: 302, headers: { location: '/redirect-loop' } };
+    if (req.path === '/paged') return { json: [1, 2], headers: { link: `<${server.url}/paged?page=2>; rel="next"` } };
     if (req.path === '/auth-echo') return { json: { authorization: req.headers.authorization ?? null } };
     return { status: 404, json: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
   });
@@ -46,6 +47,18 @@ describe('http client', () => {
     expect(second.notModified).toBe(true);
     expect(second.json()).toEqual({ ok: true, n: 7 });
     expect(http.stats.notModified).toBe(1);
+  });
+
+  it('keeps the Link and Content-Type of a body answered 304, which need not repeat them', async () => {
+    const validators = memoryValidatorStore();
+    const { http } = client({ validators });
+    const first = await http.get(`${server.url}/paged`);
+    const second = await http.get(`${server.url}/paged`);
+    expect(second.notModified).toBe(true);
+    expect(server.requests.at(-1)!.headers['if-none-match']).toBeDefined();
+    expect(second.headers.link).toBe(first.headers.link);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(second.json()).toEqual([1, 2]);
   });
 
   it('reports a truncated gzip body clearly', async () => {
