@@ -121,9 +121,9 @@ async function pollRepository(
 ): Promise<NormalizedContribution[]> {
   const repoCursor: RepoCursor = { ...state.repos[repo] };
   const found = new Map<string, NormalizedContribution>();
-  const add = (c: NormalizedContribution) => found.set(c.externalId, c);
+  const poll: RepoPoll = { api, repo, documentation, settings, byLogin, context, add: (c) => found.set(c.externalId, c) };
   try {
-    repoCursor.pullsUpdatedAt = await pollMergedPulls(api, repo, documentation, settings, byLogin, repoCursor.pullsUpdatedAt, context, add);
+    repoCursor.pullsUpdatedAt = await pollMergedPulls(poll, repoCursor.pullsUpdatedAt);
   } catch (error) {
     if (isHttpStatus(error, 404, 410, 451)) {
       context.log?.(`github: repository ${repo} is not available (${(error as Error).message}); skipped`);
@@ -131,7 +131,7 @@ async function pollRepository(
     }
     throw error;
   }
-  repoCursor.issuesUpdatedAt = await pollReportedIssues(api, repo, settings, byLogin, repoCursor.issuesUpdatedAt, context, add);
+  repoCursor.issuesUpdatedAt = await pollReportedIssues(poll, repoCursor.issuesUpdatedAt);
   state.repos[repo] = repoCursor;
   return [...found.values()];
 }
@@ -170,17 +170,19 @@ async function walkUpdatedDesc<T extends { updated_at?: string | null; closed_at
   return newest ?? context.now.toISOString();
 }
 
+/** One repository being polled: where to read, who counts, and where found work goes. */
+interface RepoPoll {
+  api: GithubApi;
+  repo: string;
+  documentation: boolean;
+  settings: GithubSettings;
+  byLogin: Map<string, LinkedIdentity>;
+  context: SourceContext;
+  add: (c: NormalizedContribution) => void;
+}
+
 /** Closed pull requests updated since the cursor: the merges and the reviews of linked people. */
-async function pollMergedPulls(
-  api: GithubApi,
-  repo: string,
-  documentation: boolean,
-  settings: GithubSettings,
-  byLogin: Map<string, LinkedIdentity>,
-  previous: string | undefined,
-  context: SourceContext,
-  add: (c: NormalizedContribution) => void,
-): Promise<string> {
+async function pollMergedPulls({ api, repo, documentation, settings, byLogin, context, add }: RepoPoll, previous: string | undefined): Promise<string> {
   const url = api.url(`/repos/${repo}/pulls`, { state: 'closed', sort: 'updated', direction: 'desc', per_page: 100 });
   return walkUpdatedDesc(api, url, pullRequestSchema, previous, settings, context, async (pr) => {
     if (pr.merged_at) for (const c of await mergedPullContributions(api, repo, pr, documentation, settings, byLogin)) add(c);
@@ -188,15 +190,7 @@ async function pollMergedPulls(
 }
 
 /** Issues (not pull requests) opened by linked people, among those updated since the cursor. */
-async function pollReportedIssues(
-  api: GithubApi,
-  repo: string,
-  settings: GithubSettings,
-  byLogin: Map<string, LinkedIdentity>,
-  previous: string | undefined,
-  context: SourceContext,
-  add: (c: NormalizedContribution) => void,
-): Promise<string> {
+async function pollReportedIssues({ api, repo, settings, byLogin, context, add }: RepoPoll, previous: string | undefined): Promise<string> {
   const url = api.url(`/repos/${repo}/issues`, { state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
   return walkUpdatedDesc(api, url, issueSchema, previous, settings, context, async (issue) => {
     if (issue.pull_request !== undefined || !issue.user || isBot(issue.user) || !issue.created_at) return;

@@ -6,11 +6,11 @@ import { createHttpClient } from '../../src/sources/http.js';
 import { HttpError, RateLimitError } from '../../src/sources/http-errors.js';
 import { memoryValidatorStore } from '../../src/sources/validators.js';
 import { addressRefusal, buildAllowList } from '../../src/sources/address-guard.js';
-import { fakeClock, startFakeServer, type FakeServer } from '../fakes/server.js';
+import { fakeClock, startFakeServer, type FakeReply, type FakeServer } from '../fakes/server.js';
 
 let server: FakeServer;
 beforeAll(async () => {
-  server = await startFakeServer((req) => {
+  server = await startFakeServer((req): FakeReply => {
     if (req.path === '/json') return { json: { ok: true, n: Number(req.query.get('n') ?? 1) } };
     if (req.path === '/gzip') return { json: { zipped: 'yes'.repeat(100) }, gzip: true };
     if (req.path === '/redirect-local') return { status: 302, headers: { location: '/json' } };
