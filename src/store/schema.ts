@@ -145,6 +145,18 @@ export interface HttpValidatorsTable {
   updated_at: UpdatedAt;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
+export interface RateLimitHitsTable {
+  key: string;
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  hits: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -163,6 +175,8 @@ export interface Database {
   sync_runs: SyncRunsTable;
   http_validators: HttpValidatorsTable;
   schema_migrations: SchemaMigrationsTable;
+  server_secrets: ServerSecretsTable;
+  rate_limit_hits: RateLimitHitsTable;
 }
 
 export type Member = Selectable<MembersTable>;
