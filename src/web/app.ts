@@ -11,11 +11,19 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { joinRoutes } from './account/join.js';
 import { signInRoutes } from './account/sign-in.js';
-import { selfServiceRoutes } from './account/self-service.js';
+import { githubOAuthRoutes } from './account/github-oauth.js';
+import { dashboardRoutes } from './account/dashboard.js';
+import { profileFormRoutes } from './account/profile-form.js';
+import { identityRoutes } from './account/identities.js';
+import { submissionRoutes } from './account/submissions.js';
+import { accountDataRoutes } from './account/account-data.js';
 import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
+import { auditLogRoutes } from './admin/audit-log.js';
+import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
 import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
@@ -34,12 +42,20 @@ export const ROUTES: RouteModule[] = [
   standingsRoutes,
   apiDocsRoutes,
   // accounts and self-service
+  joinRoutes,
   signInRoutes,
-  selfServiceRoutes,
+  githubOAuthRoutes,
+  dashboardRoutes,
+  profileFormRoutes,
+  identityRoutes,
+  submissionRoutes,
+  accountDataRoutes,
   // manager console
   reviewRoutes,
   memberAdminRoutes,
   operationsRoutes,
+  auditLogRoutes,
+  exportRoutes,
   rulesAndAwardsRoutes,
   apiTokenRoutes,
   // JSON API

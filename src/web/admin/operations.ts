@@ -1,16 +1,12 @@
-// The console's overview, sources and sync health, the audit log and CSV exports.
+// The console's overview and the sources' sync health.
 import { sql } from 'kysely';
 import { enabledSourceNames } from '../../sync/registry.js';
-import { exportContributions, exportMembers, toCsv } from '../../transfer/export-data.js';
-import { listAudit } from '../../store/audit.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
-import { formBody, page, positiveInt, queryOf, redirect, text, type Route } from '../routing.js';
+import { formBody, page, redirect, text, type Route } from '../routing.js';
 import { csrfField, emptyState } from '../views/components.js';
 import { csrfToken } from '../session.js';
 import { adminNav } from './nav.js';
-
-const AUDIT_PAGE = 100;
 
 /** The newest sync runs, newest first, with what a manager needs to judge a source's health. */
 export async function recentSyncRuns(context: WebContext, limit = 50) {
@@ -116,66 +112,6 @@ export function operationsRoutes(context: WebContext): Route[] {
         // A sync can take minutes: it runs on, and its record shows up in the table.
         run.catch((error: Error) => request.log.error({ err: error.message, source }, 'sync failed'));
         return redirect(context, reply, '/manage/sync', { kind: 'notice', text: `Sync of ${source ?? 'all sources'} started.` });
-      },
-    },
-    {
-      method: 'GET',
-      url: '/manage/audit',
-      access: 'manager',
-      kind: 'page',
-      summary: 'audit log',
-      handler: async (request, reply) => {
-        const query = queryOf(request);
-        const before = query.before ? positiveInt(query.before, 0) || undefined : undefined;
-        const entries = await listAudit(context.db, { limit: AUDIT_PAGE, beforeId: before, action: query.action || undefined });
-        const last = entries[entries.length - 1];
-        return page(context, request, reply, {
-          title: 'Audit log',
-          main: html`${adminNav('/manage/audit')}<h1>Audit log</h1>
-            <form method="get" action="/manage/audit" class="inline-form"><label for="f-action">Action</label><input id="f-action" name="action" value="${query.action ?? ''}" placeholder="e.g. review.reject"><button type="submit" class="small">Filter</button></form>
-            ${entries.length === 0 ? emptyState('No entries', 'Manager actions are recorded here.') : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Audit log"><table>
-              <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Details</th></tr></thead>
-              <tbody>${entries.map((e) => html`<tr><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
-                <td>${e.subject_type} ${e.subject_id ?? ''}</td><td>${e.reason ?? ''}</td><td class="meta">${Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</td></tr>`)}</tbody></table></div>
-              ${entries.length === AUDIT_PAGE && last ? html`<p><a href="/manage/audit?before=${last.id}${query.action ? `&action=${encodeURIComponent(query.action)}` : ''}">Older entries →</a></p>` : ''}`}`,
-        });
-      },
-    },
-    {
-      method: 'GET',
-      url: '/manage/exports',
-      access: 'manager',
-      kind: 'page',
-      summary: 'CSV exports',
-      handler: async (request, reply) =>
-        page(context, request, reply, {
-          title: 'Exports',
-          main: html`${adminNav('/manage/exports')}<h1>Exports</h1>
-            <ul class="plain">
-              <li><a href="/manage/exports/members.csv" download>Members (CSV)</a> <span class="meta">handle, name, joined, country, company, role, state</span></li>
-              ${request.viewer?.member.role === 'admin' ? html`<li><a href="/manage/exports/members.csv?email=yes" download>Members with email addresses (CSV, admins only)</a></li>` : ''}
-              <li><a href="/manage/exports/contributions.csv" download>Contributions (CSV)</a> <span class="meta">with points, explanations and review states</span></li>
-            </ul><p class="meta">Cells that a spreadsheet would read as formulas are neutralised.</p>`,
-        }),
-    },
-    {
-      method: 'GET',
-      url: '/manage/exports/:file',
-      access: 'manager',
-      kind: 'page',
-      summary: 'download a CSV export',
-      handler: async (request, reply) => {
-        const file = (request.params as { file: string }).file;
-        const includeEmail = queryOf(request).email === 'yes' && request.viewer?.member.role === 'admin';
-        let rows: Record<string, unknown>[];
-        if (file === 'members.csv') rows = await exportMembers(context.db, { includeEmail });
-        else if (file === 'contributions.csv') rows = await exportContributions(context.db);
-        else return redirect(context, reply, '/manage/exports', { kind: 'error', text: 'No such export.' });
-        reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${file.replace('.csv', '')}-${context.today()}.csv"`)
-          .header('cache-control', 'no-store');
-        return toCsv(rows);
       },
     },
   ];
