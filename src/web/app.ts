@@ -11,6 +11,9 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { awardsRoutes } from './public/awards.js';
+import { recognitionFileRoutes } from './public/recognition-files.js';
+import { siteFileRoutes } from './public/site-files.js';
 import { joinRoutes } from './account/join.js';
 import { signInRoutes } from './account/sign-in.js';
 import { githubOAuthRoutes } from './account/github-oauth.js';
@@ -25,6 +28,7 @@ import { operationsRoutes } from './admin/operations.js';
 import { auditLogRoutes } from './admin/audit-log.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
+import { awardsConsoleRoutes } from './admin/awards.js';
 import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
@@ -40,6 +44,9 @@ export const ROUTES: RouteModule[] = [
   directoryRoutes,
   profileRoutes,
   standingsRoutes,
+  awardsRoutes,
+  recognitionFileRoutes,
+  siteFileRoutes,
   apiDocsRoutes,
   // accounts and self-service
   joinRoutes,
@@ -57,6 +64,7 @@ export const ROUTES: RouteModule[] = [
   auditLogRoutes,
   exportRoutes,
   rulesAndAwardsRoutes,
+  awardsConsoleRoutes,
   apiTokenRoutes,
   // JSON API
   apiRoutes,
@@ -117,7 +125,7 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     return reply.type(asset.type).send(asset.body);
   });
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send('User-agent: *\nDisallow: /manage\nDisallow: /me\n'));
+  app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send(`User-agent: *\nDisallow: /manage\nDisallow: /me\nSitemap: ${context.baseUrl}/sitemap.xml\n`));
 
   for (const route of allRoutes(context)) {
     app.route({ method: route.method, url: route.url, handler: (request, reply) => handle(context, route, request, reply) });

@@ -52,6 +52,7 @@ export function frame(context: WebContext, request: FastifyRequest, reply: Fasti
     csrf: request.viewer ? csrfToken(context, request, reply) : null,
     path: request.url.split('?')[0]!,
     flash,
+    baseUrl: context.baseUrl,
   };
 }
 

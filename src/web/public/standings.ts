@@ -83,43 +83,6 @@ export function standingsRoutes(context: WebContext): Route[] {
     },
     {
       method: 'GET',
-      url: '/awards',
-      access: 'anyone',
-      kind: 'page',
-      cache: true,
-      summary: 'published awards, all years',
-      handler: async (request, reply) => {
-        const published = (await listSnapshots(context.db)).filter((s) => s.status === 'published');
-        const latest = published[0];
-        return page(context, request, reply, {
-          title: 'Ambassador Awards',
-          main: html`<h1>Ambassador Awards</h1>
-            <p class="lead">Every year the Ambassador Awards name the Top Ambassadors and a winner in each category, from a frozen snapshot of the year's counted contributions.
-            ${context.config.awards.cycle.announcement ? html` Winners are announced ${context.config.awards.cycle.announcement}.` : ''}</p>
-            ${latest ? awardsBody(snapshotResults(latest), scoresVisibleTo(context, request.viewer)) : emptyState('No awards published yet', 'The first winners appear here once they are announced.')}
-            ${published.length > 1 ? html`<h2>Earlier years</h2><ul>${published.slice(1).map((s) => html`<li><a href="/awards/${s.year}">${s.year}</a></li>`)}</ul>` : ''}`,
-        });
-      },
-    },
-    {
-      method: 'GET',
-      url: '/awards/:year',
-      access: 'anyone',
-      kind: 'page',
-      cache: true,
-      summary: 'published awards of a year',
-      handler: async (request, reply) => {
-        const year = Number(paramsOf(request).year);
-        const snapshot = Number.isInteger(year) ? await publishedSnapshot(context.db, year) : undefined;
-        if (!snapshot) throw notFound(`the ${paramsOf(request).year} awards are not published`);
-        return page(context, request, reply, {
-          title: `Ambassador Awards ${year}`,
-          main: html`<p><a href="/awards">← All awards</a></p>${awardsBody(snapshotResults(snapshot), scoresVisibleTo(context, request.viewer))}`,
-        });
-      },
-    },
-    {
-      method: 'GET',
       url: '/scoring',
       access: 'anyone',
       kind: 'page',
@@ -128,29 +91,6 @@ export function standingsRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => page(context, request, reply, { title: 'How scoring works', main: scoringBody(context) }),
     },
   ];
-}
-
-export function awardsBody(results: AwardResults, showPoints: boolean) {
-  const winners = CATEGORIES.filter((c) => results.categoryWinners[c]);
-  return html`<section aria-labelledby="awards-${results.year}">
-    <h2 id="awards-${results.year}">Ambassador Awards ${results.year}</h2>
-    <p class="meta">Cycle ${time(results.cycle.start)} to ${time(results.cycle.end)} · ${results.eligibleCount} eligible ambassadors</p>
-    <h3>Top Ambassadors</h3>
-    <ol class="winners">${results.topAmbassadors.map(
-      (entry) => html`<li class="card winner">
-        <span class="medal" aria-hidden="true">${entry.rank}</span>
-        <div><p class="winner-name"><a href="/ambassadors/${entry.handle}">${entry.name}</a>${showPoints ? html` <span class="pill">${formatPoints(entry.points)} pts</span>` : ''}</p>
-        <p class="citation">${entry.citation}</p></div>
-      </li>`,
-    )}</ol>
-    ${winners.length
-      ? html`<h3>Category awards</h3><ul class="category-winners">${winners.map((category) => {
-          const entry = results.categoryWinners[category]!;
-          return html`<li class="card" data-category="${category}"><p class="eyebrow">${CATEGORY_LABELS[category]}</p>
-            <p class="winner-name"><a href="/ambassadors/${entry.handle}">${entry.name}</a></p><p class="citation">${entry.citation}</p></li>`;
-        })}</ul>`
-      : ''}
-  </section>`;
 }
 
 function scoringBody(context: WebContext) {
