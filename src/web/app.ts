@@ -32,6 +32,7 @@ import { awardsConsoleRoutes } from './admin/awards.js';
 import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
+import { awardsAdminApiRoutes } from './api/awards-admin.js';
 import { formBody, page, type Route, type RouteModule } from './routing.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 
@@ -68,6 +69,7 @@ export const ROUTES: RouteModule[] = [
   apiTokenRoutes,
   // JSON API
   apiRoutes,
+  awardsAdminApiRoutes,
 ];
 
 const CSP = [
