@@ -22,6 +22,7 @@ import { profileFormRoutes } from './account/profile-form.js';
 import { identityRoutes } from './account/identities.js';
 import { submissionRoutes } from './account/submissions.js';
 import { accountDataRoutes } from './account/account-data.js';
+import { settingsRoutes } from './account/settings.js';
 import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
@@ -29,6 +30,7 @@ import { auditLogRoutes } from './admin/audit-log.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
 import { awardsConsoleRoutes } from './admin/awards.js';
+import { countryReviewRoutes } from './admin/countries.js';
 import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
@@ -58,6 +60,7 @@ export const ROUTES: RouteModule[] = [
   identityRoutes,
   submissionRoutes,
   accountDataRoutes,
+  settingsRoutes,
   // manager console
   reviewRoutes,
   memberAdminRoutes,
@@ -66,6 +69,7 @@ export const ROUTES: RouteModule[] = [
   exportRoutes,
   rulesAndAwardsRoutes,
   awardsConsoleRoutes,
+  countryReviewRoutes,
   apiTokenRoutes,
   // JSON API
   apiRoutes,
@@ -163,7 +167,7 @@ async function handle(context: WebContext, route: Route, request: FastifyRequest
     if (route.access === 'manager' && role !== 'manager' && role !== 'admin') throw forbidden('this is for program managers');
     if (route.access === 'admin' && role !== 'admin') throw forbidden('this is for administrators');
   }
-  if (route.method !== 'GET' && route.access !== 'ingest') {
+  if (route.method !== 'GET' && route.access !== 'ingest' && route.csrf !== false) {
     const header = request.headers['x-csrf-token'];
     const token = route.kind === 'api' ? (typeof header === 'string' ? header : undefined) : (formBody(request)._csrf as string | undefined);
     if (!checkCsrf(context, request, typeof token === 'string' ? token : undefined)) {

@@ -20,6 +20,8 @@ export interface Route {
   kind: 'page' | 'api';
   /** Anonymous GETs may be served from the page cache. */
   cache?: boolean;
+  /** false: a write authenticated by a signed link instead of a CSRF token (one-click unsubscribe). */
+  csrf?: false;
   /** What the route does, for the route table and tests. */
   summary: string;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
