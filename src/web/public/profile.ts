@@ -18,7 +18,7 @@ import { page, paramsOf, queryOf, type Route } from '../routing.js';
 
 const BADGE_CACHE = 'public, max-age=3600, stale-while-revalidate=86400';
 import { categoryChart, contributionCalendar } from '../views/charts.js';
-import { avatar, emptyState, formatPoints, statusBadge, time } from '../views/components.js';
+import { avatar, emptyState, statusBadge, time } from '../views/components.js';
 import { notFound } from '../errors.js';
 
 export function profileRoutes(context: WebContext): Route[] {
@@ -76,7 +76,7 @@ export function profileRoutes(context: WebContext): Route[] {
             </nav>
             <div class="profile-grid">
               <section class="card" aria-labelledby="breakdown-title">
-                <h2 id="breakdown-title">${showPoints ? html`${formatPoints(profile.points)} points in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
+                <h2 id="breakdown-title">${showPoints ? html`${pointsText(profile.points)} in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
                 ${showPoints
                   ? categoryChart(profile.categories, 'breakdown')
                   : categoryChart(countsByCategory(profile.contributions), 'breakdown', 'contributions')}

@@ -68,7 +68,8 @@ export function categoryChart(categories: CategoryPoints, id: string, unit = 'po
   const width = 480;
   const labelWidth = 170;
   const barMax = width - labelWidth - 70;
-  const summary = CATEGORIES.map((c) => `${CATEGORY_LABELS[c]}: ${formatPoints(categories[c])} ${unit}`).join('; ');
+  const one = unit === 'points' ? 'point' : unit === 'contributions' ? 'contribution' : unit;
+  const summary = CATEGORIES.map((c) => `${CATEGORY_LABELS[c]}: ${formatPoints(categories[c])} ${categories[c] === 1 ? one : unit}`).join('; ');
   const rows = CATEGORIES.map((category, index) => {
     const y = index * rowHeight;
     const value = categories[category];
