@@ -4,8 +4,8 @@
 // published key and validated against the 1EdTech schema's shape, and the polish of the
 // public pages (plurals, out-of-range pages and years, unknown badges, favicon, og: tags,
 // sitemap, private suspensions, privacy settings, email preferences).
-import Ajv2019 from 'ajv/dist/2019.js';
-import addFormats from 'ajv-formats';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import addFormatsModule from 'ajv-formats';
 import { decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ import type { Member } from '../../src/store/schema.js';
 import { publishDueAnnouncements } from '../../src/notify/announcements.js';
 import { ACHIEVEMENT_CREDENTIAL_SCHEMA } from './open-badges-schema.js';
 import { get, post, webTest, type Actor, type WebTest } from './support.js';
+
+// ajv-formats is CommonJS: its function is the module itself under Node, `.default` under TypeScript's view.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2019) => Ajv2019;
 
 function pngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

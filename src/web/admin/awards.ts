@@ -228,7 +228,7 @@ function excludedTable(results: AwardResults): Html {
   if (excluded.length === 0) return html``;
   return html`<section class="card" aria-labelledby="excluded-title"><h2 id="excluded-title">Not eligible</h2>
     <p>On the ${results.year} leaderboard but not eligible for the awards. Program staff and bots are named on the public page; other reasons stay here.</p>
-    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="excluded-title"><table><thead><tr><th scope="col" class="num">Leaderboard rank</th><th scope="col">Ambassador</th><th scope="col" class="num">Points</th><th scope="col">Reason</th></tr></thead>
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Not eligible, table"><table><thead><tr><th scope="col" class="num">Leaderboard rank</th><th scope="col">Ambassador</th><th scope="col" class="num">Points</th><th scope="col">Reason</th></tr></thead>
     <tbody>${excluded.map((e) => html`<tr><td class="num">${e.rank}</td><td>${e.name ?? e.handle} <span class="meta">@${e.handle}</span></td><td class="num">${formatPoints(e.points ?? 0)}</td><td>${e.reason}</td></tr>`)}</tbody></table></div></section>`;
 }
 

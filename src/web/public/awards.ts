@@ -19,6 +19,8 @@ export interface AnnouncementOptions {
   /** The console's preview of a draft: no links to award pages that do not exist yet. */
   preview?: boolean;
   snapshot?: AwardSnapshotRow;
+  /** The page is the announcement: its title is the page's h1. */
+  standalone?: boolean;
 }
 
 /** A published year's snapshot, or a 404 that says which years there are. */
@@ -50,8 +52,13 @@ export function awardPath(year: number, handle: string, key?: AwardKey): string 
   return `/awards/${year}/${handle}${key ? `/${key}` : ''}`;
 }
 
-function provenance(results: AwardResults, snapshot: AwardSnapshotRow | undefined): Html {
-  return html`<section class="card provenance" aria-labelledby="provenance-${results.year}"><h3 id="provenance-${results.year}">How these awards were made</h3>
+function heading(level: 2 | 3, id: string | null, text: string): Html {
+  const idAttr = id ? html` id="${id}"` : '';
+  return level === 2 ? html`<h2${idAttr}>${text}</h2>` : html`<h3${idAttr}>${text}</h3>`;
+}
+
+function provenance(results: AwardResults, snapshot: AwardSnapshotRow | undefined, level: 2 | 3): Html {
+  return html`<section class="card provenance" aria-labelledby="provenance-${results.year}">${heading(level, `provenance-${results.year}`, 'How these awards were made')}
     <p>From a frozen snapshot of the counted contributions of ${time(results.cycle.start)} to ${time(results.cycle.end)}${snapshot?.published_at ? html`, published ${time(snapshot.published_at)}` : ''}${snapshot ? `, revision ${snapshot.revision}` : ''}.</p>
     <dl class="facts">
       <div><dt>Rules version</dt><dd><code>${results.rulesVersions.join(', ')}</code></dd></div>
@@ -65,13 +72,14 @@ export function awardsAnnouncement(results: AwardResults, options: AnnouncementO
   const winners = CATEGORIES.filter((c) => results.categoryWinners[c]);
   const recognised = results.recognisedCount ?? results.eligibleCount;
   const link = (handle: string, name: string) => (options.preview ? html`<a href="/ambassadors/${handle}">${name}</a>` : html`<a href="${awardPath(results.year, handle)}">${name}</a>`);
+  const level = options.standalone ? 2 : 3;
   const publicExcluded = results.ineligible.filter((e) => (e.kind === 'staff' || e.kind === 'bot' || e.reason === 'program staff') && (e.rank ?? Infinity) <= Math.max(results.topAmbassadors.length, 1) + results.ineligible.length);
   return html`<section class="announcement" aria-labelledby="awards-${results.year}">
     <p class="eyebrow">${options.preview ? 'Draft, not published' : 'Announcement'}</p>
-    <h2 id="awards-${results.year}">Ambassador Awards ${results.year}</h2>
+    ${options.standalone ? html`<h1 id="awards-${results.year}">Ambassador Awards ${results.year}</h1>` : html`<h2 id="awards-${results.year}">Ambassador Awards ${results.year}</h2>`}
     <p class="lead">${recognised.toLocaleString('en-US')} ${recognised === 1 ? 'ambassador was' : 'ambassadors were'} recognised for their counted contributions between ${time(results.cycle.start)} and ${time(results.cycle.end)}.
       ${results.topAmbassadors.length ? `These ${results.topAmbassadors.length} made the most of the year` : 'No one was eligible for an award'}${winners.length ? ', and one ambassador led each category' : ''}.</p>
-    ${results.topAmbassadors.length ? html`<h3>Top Ambassadors</h3>
+    ${results.topAmbassadors.length ? html`${heading(level, null, 'Top Ambassadors')}
     <ol class="winners">${results.topAmbassadors.map(
       (entry) => html`<li class="card winner">
         <span class="medal" aria-hidden="true">${entry.rank}</span>
@@ -80,18 +88,18 @@ export function awardsAnnouncement(results: AwardResults, options: AnnouncementO
       </li>`,
     )}</ol>` : ''}
     ${winners.length
-      ? html`<h3>Category awards</h3><ul class="category-winners">${winners.map((category) => {
+      ? html`${heading(level, null, 'Category awards')}<ul class="category-winners">${winners.map((category) => {
           const entry = results.categoryWinners[category]!;
           return html`<li class="card" data-category="${category}"><p class="eyebrow">${CATEGORY_LABELS[category]}</p>
             <p class="winner-name">${link(entry.handle, entry.name)}</p><p class="citation">${entry.citation}</p></li>`;
         })}</ul>`
       : ''}
     ${publicExcluded.length
-      ? html`<h3>Not eligible</h3><ul class="plain excluded">${publicExcluded.map(
+      ? html`${heading(level, null, 'Not eligible')}<ul class="plain excluded">${publicExcluded.map(
           (e) => html`<li>${e.name ?? e.handle} <span class="meta">@${e.handle}</span>${e.rank ? ` ranked #${e.rank} on the ${results.year} leaderboard` : ''}: not eligible as ${e.kind === 'bot' ? 'a bot account' : 'program staff'} (${e.kind === 'bot' ? 'bots are never ranked for awards' : 'program staff are not eligible for the awards'}).</li>`,
         )}</ul>`
       : ''}
-    ${provenance(results, options.snapshot)}
+    ${provenance(results, options.snapshot, level)}
   </section>`;
 }
 
@@ -152,7 +160,7 @@ export function awardsRoutes(context: WebContext): Route[] {
         return page(context, request, reply, {
           title: `Ambassador Awards ${snapshot.year}`,
           description: `The Top Ambassadors of ${snapshot.year} and the winners of each category, with their citations.`,
-          main: html`<p><a href="/awards">← All awards</a></p>${awardsAnnouncement(results, { showPoints: scoresVisibleTo(context, request.viewer), snapshot })}`,
+          main: html`<p><a href="/awards">← All awards</a></p>${awardsAnnouncement(results, { showPoints: scoresVisibleTo(context, request.viewer), snapshot, standalone: true })}`,
         });
       },
     },

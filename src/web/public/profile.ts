@@ -113,7 +113,7 @@ export function profileRoutes(context: WebContext): Route[] {
             </section>
             <section class="card" aria-labelledby="badge-title">
               <h2 id="badge-title">Badge and share card</h2>
-              <p><img src="/badge/${member.handle}.svg" alt="Magento Ambassador badge of ${member.name}" height="20"></p>
+              <p><img class="badge-img" src="/badge/${member.handle}.svg" alt="Magento Ambassador badge of ${member.name}" height="20"></p>
               <label for="badge-md">Markdown for a README or blog</label>
               <input id="badge-md" class="code" readonly value="${`[![Magento Ambassador](${context.baseUrl}/badge/${member.handle}.svg)](${context.baseUrl}/ambassadors/${member.handle})`}">
               <p><img class="share-card" src="/ambassadors/${member.handle}/card.png" width="600" height="315" alt="Share card of ${member.name}"></p>

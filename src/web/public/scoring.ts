@@ -61,7 +61,7 @@ const adjustments: ScoringSection = (_context, current) => {
     return { kinds: m.kinds.map((k) => current.kinds[k]?.label ?? k).join(', '), condition, effect };
   };
   return html`<section class="card" aria-labelledby="adjustments-title"><h2 id="adjustments-title">Adjustments</h2>
-    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="adjustments-title"><table class="rules"><thead><tr><th scope="col">Applies to</th><th scope="col">When</th><th scope="col">Effect</th></tr></thead>
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Adjustments table"><table class="rules"><thead><tr><th scope="col">Applies to</th><th scope="col">When</th><th scope="col">Effect</th></tr></thead>
     <tbody>${current.modifiers.map((m) => {
       const d = describe(m);
       return html`<tr><td>${d.kinds}</td><td>${d.condition}</td><td>${d.effect}</td></tr>`;

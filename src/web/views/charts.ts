@@ -129,7 +129,7 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
   const summary = `${total} counted contribution${total === 1 ? '' : 's'} on ${activeDays} day${activeDays === 1 ? '' : 's'} in ${year}`;
   return html`<figure class="chart calendar">
     <div class="scroll-x" tabindex="0" role="group" aria-label="Contribution calendar ${year}">
-    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
+    <svg viewBox="0 0 ${width} ${height}" class="calendar-svg" role="img" aria-labelledby="${id}-title ${id}-desc">
       <title id="${id}-title">Contribution calendar ${year}</title>
       <desc id="${id}-desc">${summary}</desc>
       ${raw(monthLabels + dayLabels + squares)}
