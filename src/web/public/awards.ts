@@ -60,6 +60,9 @@ function heading(level: 2 | 3, id: string | null, text: string): Html {
 function provenance(results: AwardResults, snapshot: AwardSnapshotRow | undefined, level: 2 | 3): Html {
   return html`<section class="card provenance" aria-labelledby="provenance-${results.year}">${heading(level, `provenance-${results.year}`, 'How these awards were made')}
     <p>From a frozen snapshot of the counted contributions of ${time(results.cycle.start)} to ${time(results.cycle.end)}${snapshot?.published_at ? html`, published ${time(snapshot.published_at)}` : ''}${snapshot ? `, revision ${snapshot.revision}` : ''}.</p>
+    ${snapshot?.early_reason && snapshot.published_at && snapshot.published_at.toISOString().slice(0, 10) <= results.cycle.end
+      ? html`<p class="meta">Published before the cycle ended (${snapshot.early_reason}); contributions of the remaining days are not in it.</p>`
+      : ''}
     <dl class="facts">
       <div><dt>Rules version</dt><dd><code>${results.rulesVersions.join(', ')}</code></dd></div>
       <div><dt>Input hash (SHA-256)</dt><dd><code class="hash">${results.inputHash}</code></dd></div>

@@ -43,8 +43,8 @@ export async function renderCertificate(certificate: Certificate): Promise<Uint8
   pdf.setSubject(certificate.citation);
   pdf.setCreator(certificate.program);
   const fonts = loadFonts();
-  const regular = await pdf.embedFont(fonts.regular, { subset: true });
-  const bold = await pdf.embedFont(fonts.bold, { subset: true });
+  const regular = await pdf.embedFont(fonts.regular, { subset: false });
+  const bold = await pdf.embedFont(fonts.bold, { subset: false });
   const page = pdf.addPage([841.89, 595.28]);
   const { width, height } = page.getSize();
   const accent = rgb(certificate.accent.r, certificate.accent.g, certificate.accent.b);
