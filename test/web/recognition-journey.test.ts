@@ -6,14 +6,12 @@
 // announcement, a share card and the certificate go to test-results/.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import type { JSONWebKeySet } from 'jose';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCredential } from '../../src/credentials/issuer-key.js';
 import { loadDemo } from '../../src/demo/community.js';
@@ -23,19 +21,11 @@ import type { Member } from '../../src/store/schema.js';
 import { buildApp } from '../../src/web/app.js';
 import { sha256, sign } from '../../src/web/session.js';
 import { freshStore, type TestStore } from '../support/engines.js';
+import { CHROMIUM, freePort, launchChromium } from './browser-support.js';
 import { SECRET, testConfig } from './support.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = path.resolve('test-results');
 const TODAY = new Date('2026-12-01T10:00:00Z');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function hasPdftoppm(): boolean {
   try {
@@ -77,14 +67,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the awards season in 
   });
 
   async function browser(viewport = { width: 1280, height: 900 }, as?: Member): Promise<BrowserContext> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ambassador-chromium-'));
-    dirs.push(dir);
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      viewport,
-    });
+    const context = await launchChromium(dirs, viewport);
     contexts.push(context);
     if (as) {
       const id = randomBytes(24).toString('base64url');
