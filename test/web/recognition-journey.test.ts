@@ -155,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the awards season in 
     await noViolations(visitor, 'winner profile');
     const badge = await visitor.request.get(`${base}/badge/${handle}.svg`);
     expect(await badge.text()).toContain('Top Ambassador 2026');
-  });
+  }, 300_000);
 
   it('reflows the profile at 320 px without horizontal scrolling', async () => {
     const top = JSON.parse((await app.inject({ url: '/api/v1/leaderboard?limit=1&year=2026' })).body) as { data: { handle: string }[] };
@@ -169,7 +169,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the awards season in 
     await page.goto(`${base}/ambassadors/${handle}`);
     await page.screenshot({ path: path.join(RESULTS, 'profile-320.png'), fullPage: true });
     await noViolations(page, 'profile at 320 px');
-  });
+  }, 180_000);
 
   it('passes axe on the settings, scoring, leaderboard and directory pages', async () => {
     const member = await store.db.selectFrom('members').selectAll().where('role', '=', 'ambassador').where('state', '=', 'registered').orderBy('id').executeTakeFirstOrThrow();
@@ -183,5 +183,5 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the awards season in 
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Link 1: expected an https:// address').first().waitFor();
     await noViolations(page, 'settings with an error');
-  });
+  }, 180_000);
 });
