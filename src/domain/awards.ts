@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from './categories.js';
 import type { AwardsConfig } from './config-schema.js';
-import { daysInMonth, type IsoDate } from './dates.js';
+import { daysBetween, daysInMonth, type IsoDate } from './dates.js';
 import { categoriesWithPoints, rankCategory, rankStandings, type Standing } from './leaderboard.js';
 import { canonicalJson } from './rules.js';
 
@@ -44,6 +44,17 @@ export interface AwardEntry {
   citation: string;
 }
 
+export interface IneligibleEntry {
+  handle: string;
+  reason: string;
+  /** Added in 2026: where they stood on the year's leaderboard, and what kind of reason. */
+  name?: string;
+  rank?: number;
+  points?: number;
+  /** staff and bot reasons are public; membership and activity reasons stay with managers. */
+  kind?: 'staff' | 'bot' | 'membership' | 'points' | 'activity';
+}
+
 export interface AwardResults {
   year: number;
   cycle: AwardCycle;
@@ -52,17 +63,35 @@ export interface AwardResults {
   topAmbassadors: AwardEntry[];
   categoryWinners: Partial<Record<Category, AwardEntry>>;
   eligibleCount: number;
-  ineligible: { handle: string; reason: string }[];
+  ineligible: IneligibleEntry[];
+  /** Everyone with counted contributions in the cycle (bots aside): the people recognised. Absent in snapshots before 2026. */
+  recognisedCount?: number;
+}
+
+/** Where a date stands in a year's cycle: the awards are final only after its last day. */
+export function cycleTiming(cycle: AwardCycle, today: IsoDate): { ended: boolean; daysRemaining: number } {
+  const remaining = daysBetween(today, cycle.end);
+  return { ended: remaining < 0, daysRemaining: Math.max(0, remaining + 1) };
 }
 
 export function ineligibilityReason(awards: AwardsConfig, candidate: Candidate): string | null {
+  return ineligibility(awards, candidate)?.reason ?? null;
+}
+
+function ineligibility(awards: AwardsConfig, candidate: Candidate): { reason: string; kind: NonNullable<IneligibleEntry['kind']> } | null {
   const rules = awards.eligibility;
-  if (candidate.state !== 'registered') return `membership ${candidate.state}`;
-  if (rules.excludeBots && candidate.isBot) return 'bot account';
-  if (rules.excludeStaff && candidate.isStaff) return 'program staff';
-  if (candidate.points < rules.minPoints) return `fewer than ${rules.minPoints} points`;
-  if (rules.requireActiveAtCycleEnd && !candidate.activeAtCycleEnd) return 'not active at the end of the cycle';
+  if (candidate.state !== 'registered') return { reason: `membership ${candidate.state}`, kind: 'membership' };
+  if (rules.excludeBots && candidate.isBot) return { reason: 'bot account', kind: 'bot' };
+  if (rules.excludeStaff && candidate.isStaff) return { reason: 'program staff', kind: 'staff' };
+  if (candidate.points < rules.minPoints) return { reason: `fewer than ${pointsText(rules.minPoints)}`, kind: 'points' };
+  if (rules.requireActiveAtCycleEnd && !candidate.activeAtCycleEnd) return { reason: 'not active at the end of the cycle', kind: 'activity' };
   return null;
+}
+
+/** "1 point", "2 points", "1.5 points". */
+export function pointsText(points: number): string {
+  const figure = Number.isInteger(points) ? points.toLocaleString('en-US') : points.toFixed(2);
+  return `${figure} ${points === 1 ? 'point' : 'points'}`;
 }
 
 export function computeAwards(
@@ -73,9 +102,14 @@ export function computeAwards(
 ): AwardResults {
   const inputHash = awardInputHash(awards, cycle, rulesVersions, candidates);
   const eligible = candidates.filter((candidate) => ineligibilityReason(awards, candidate) === null);
-  const ineligible = candidates
-    .map((candidate) => ({ handle: candidate.handle, reason: ineligibilityReason(awards, candidate) }))
-    .filter((entry): entry is { handle: string; reason: string } => entry.reason !== null)
+  const overallRank = new Map(rankStandings(candidates).map((standing) => [standing.memberId, standing.rank]));
+  const ineligible: IneligibleEntry[] = candidates
+    .flatMap((candidate) => {
+      const why = ineligibility(awards, candidate);
+      return why
+        ? [{ handle: candidate.handle, reason: why.reason, kind: why.kind, name: candidate.name, rank: overallRank.get(candidate.memberId), points: candidate.points }]
+        : [];
+    })
     .sort((a, b) => a.handle.localeCompare(b.handle));
   const byId = new Map(candidates.map((candidate) => [candidate.memberId, candidate]));
 
@@ -102,6 +136,7 @@ export function computeAwards(
     categoryWinners,
     eligibleCount: eligible.length,
     ineligible,
+    recognisedCount: candidates.filter((candidate) => !candidate.isBot && candidate.points > 0).length,
   };
 }
 
@@ -122,7 +157,7 @@ function topCitation(cycle: AwardCycle, rank: number): string {
 }
 
 function categoryCitation(cycle: AwardCycle, category: Category, candidate: Candidate): string {
-  return `${CATEGORY_LABELS[category]} award ${cycle.year}, ${candidate.categories[category]} points in ${CATEGORY_LABELS[category].toLowerCase()}: `;
+  return `${CATEGORY_LABELS[category]} award ${cycle.year}, ${pointsText(candidate.categories[category])} in ${CATEGORY_LABELS[category].toLowerCase()}: `;
 }
 
 function describeWork(candidate: Candidate): string {
@@ -131,7 +166,7 @@ function describeWork(candidate: Candidate): string {
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .slice(0, 4)
     .map(([label, count]) => `${count} ${count === 1 ? label : plural(label)}`);
-  const scope = `${candidate.points} points across ${breadth} ${breadth === 1 ? 'category' : 'categories'}`;
+  const scope = `${pointsText(candidate.points)} across ${breadth} ${breadth === 1 ? 'category' : 'categories'}`;
   return kinds.length > 0 ? `${scope}, including ${kinds.join(', ')}.` : `${scope}.`;
 }
 

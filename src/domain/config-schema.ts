@@ -130,6 +130,8 @@ export const awardsSchema = z.strictObject({
 export const visibilitySchema = z.strictObject({
   /** public: points and explanations on public pages; private: only the person and managers. */
   scores: z.enum(['public', 'private'], { error: 'expected public or private' }),
+  /** private: a suspension shows to the public as "inactive" (the person and managers see it); public: as "suspended". */
+  suspensions: z.enum(['public', 'private'], { error: 'expected public or private' }).default('private'),
 });
 
 export const programSchema = z.strictObject({

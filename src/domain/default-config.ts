@@ -104,7 +104,7 @@ export const DEFAULT_CONFIG: ProgramConfig = {
     cycle: { start: '01-01', end: '12-31' },
     eligibility: { minPoints: 1, excludeStaff: true, excludeBots: true, requireActiveAtCycleEnd: false },
   },
-  visibility: { scores: 'public' },
+  visibility: { scores: 'public', suspensions: 'private' },
   sources: {},
   web: {},
   notifications: {},

@@ -6,6 +6,8 @@ export interface Message {
   subject: string;
   text: string;
   html: string;
+  /** Extra mail headers (List-Unsubscribe and List-Unsubscribe-Post for optional messages). */
+  headers?: Record<string, string>;
 }
 
 function message(subject: string, paragraphs: string[], link?: { href: string; label: string }): Message {

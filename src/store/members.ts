@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import { identityHash } from '../domain/identities.js';
 import { isIsoDate } from '../domain/dates.js';
+import { matchCountry } from '../domain/countries.js';
 import { recordAudit } from './audit.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import type { Database, Member } from './schema.js';
@@ -32,6 +33,7 @@ export function validateNewMember(input: NewMemberInput): string[] {
   if (!input.name.trim() || input.name.length > 200) problems.push('name: expected 1-200 characters');
   if (input.email && !EMAIL.test(input.email)) problems.push(`email: expected an email address, got "${input.email}"`);
   if (!isIsoDate(input.joinedAt)) problems.push(`joined: expected a date YYYY-MM-DD, got "${input.joinedAt}"`);
+  if (input.country?.trim() && !matchCountry(input.country)) problems.push(`country: expected a country name or ISO 3166 code, got "${input.country.slice(0, 60)}"`);
   return problems;
 }
 
@@ -46,7 +48,7 @@ export async function addMember(db: Kysely<Database>, input: NewMemberInput, act
         name: input.name.trim(),
         email: input.email?.trim() || null,
         joined_at: input.joinedAt,
-        country: input.country ?? null,
+        country: matchCountry(input.country),
         company: input.company ?? null,
         bio: input.bio ?? null,
         avatar_url: input.avatarUrl ?? null,

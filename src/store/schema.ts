@@ -27,6 +27,8 @@ export interface MembersTable {
   is_staff: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Free text from before countries were codes that matched no country (migration 0060). */
+  country_unmatched: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdentitiesTable {
@@ -94,6 +96,13 @@ export interface AwardSnapshotsTable {
   published_at: Date | null;
   published_by: string | null;
   reason: string | null;
+  /** A draft scheduled for publishing (migration 0060). */
+  announce_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  scheduled_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why it was computed or published before the cycle's last day. */
+  early_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the winners were emailed. */
+  announced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface AuditLogTable {
@@ -163,6 +172,25 @@ export interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
+export interface ProfileLink {
+  label: string;
+  url: string;
+}
+
+export interface MemberSettingsTable {
+  member_id: number;
+  links: ColumnType<ProfileLink[], string | undefined, string>;
+  hide_country: ColumnType<boolean, boolean | undefined, boolean>;
+  hide_company: ColumnType<boolean, boolean | undefined, boolean>;
+  hide_from_directory: ColumnType<boolean, boolean | undefined, boolean>;
+  email_awards: ColumnType<boolean, boolean | undefined, boolean>;
+  email_status: ColumnType<boolean, boolean | undefined, boolean>;
+  email_reviews: ColumnType<boolean, boolean | undefined, boolean>;
+  email_program: ColumnType<boolean, boolean | undefined, boolean>;
+  checklist_dismissed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   members: MembersTable;
   identities: IdentitiesTable;
@@ -177,6 +205,7 @@ export interface Database {
   schema_migrations: SchemaMigrationsTable;
   server_secrets: ServerSecretsTable;
   rate_limit_hits: RateLimitHitsTable;
+  member_settings: MemberSettingsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -187,3 +216,4 @@ export type ContributionRow = Selectable<ContributionsTable>;
 export type NewContributionRow = Insertable<ContributionsTable>;
 export type AwardSnapshotRow = Selectable<AwardSnapshotsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type MemberSettings = Selectable<MemberSettingsTable>;

@@ -1,6 +1,7 @@
 // The row shapes of imports and exports: members and contributions as flat records, with
 // one schema each so that what `export` writes, `import` reads back.
 import { z } from 'zod';
+import { matchCountry } from '../domain/countries.js';
 
 const optionalText = z
   .string()
@@ -13,7 +14,13 @@ export const memberRowSchema = z.object({
   name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }),
   email: optionalText,
   joinedAt: z.string({ error: 'expected a date YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' }),
-  country: optionalText,
+  // A country by ISO code or name ("PT", "Portugal"), stored as the code.
+  country: optionalText.transform((value, ctx) => {
+    if (value === null) return null;
+    const code = matchCountry(value);
+    if (!code) ctx.addIssue({ code: 'custom', message: `expected a country name or ISO 3166 code, got "${value.slice(0, 60)}"` });
+    return code;
+  }),
   company: optionalText,
   role: z.enum(['ambassador', 'manager', 'admin'], { error: 'expected ambassador, manager or admin' }).default('ambassador'),
   state: z.enum(['registered', 'suspended', 'withdrawn'], { error: 'expected registered, suspended or withdrawn' }).default('registered'),

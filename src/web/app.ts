@@ -11,6 +11,9 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { awardsRoutes } from './public/awards.js';
+import { recognitionFileRoutes } from './public/recognition-files.js';
+import { siteFileRoutes } from './public/site-files.js';
 import { joinRoutes } from './account/join.js';
 import { signInRoutes } from './account/sign-in.js';
 import { githubOAuthRoutes } from './account/github-oauth.js';
@@ -19,15 +22,19 @@ import { profileFormRoutes } from './account/profile-form.js';
 import { identityRoutes } from './account/identities.js';
 import { submissionRoutes } from './account/submissions.js';
 import { accountDataRoutes } from './account/account-data.js';
+import { settingsRoutes } from './account/settings.js';
 import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
 import { auditLogRoutes } from './admin/audit-log.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
+import { awardsConsoleRoutes } from './admin/awards.js';
+import { countryReviewRoutes } from './admin/countries.js';
 import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
+import { awardsAdminApiRoutes } from './api/awards-admin.js';
 import { formBody, page, type Route, type RouteModule } from './routing.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 
@@ -40,6 +47,9 @@ export const ROUTES: RouteModule[] = [
   directoryRoutes,
   profileRoutes,
   standingsRoutes,
+  awardsRoutes,
+  recognitionFileRoutes,
+  siteFileRoutes,
   apiDocsRoutes,
   // accounts and self-service
   joinRoutes,
@@ -50,6 +60,7 @@ export const ROUTES: RouteModule[] = [
   identityRoutes,
   submissionRoutes,
   accountDataRoutes,
+  settingsRoutes,
   // manager console
   reviewRoutes,
   memberAdminRoutes,
@@ -57,9 +68,12 @@ export const ROUTES: RouteModule[] = [
   auditLogRoutes,
   exportRoutes,
   rulesAndAwardsRoutes,
+  awardsConsoleRoutes,
+  countryReviewRoutes,
   apiTokenRoutes,
   // JSON API
   apiRoutes,
+  awardsAdminApiRoutes,
 ];
 
 const CSP = [
@@ -117,7 +131,7 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     return reply.type(asset.type).send(asset.body);
   });
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send('User-agent: *\nDisallow: /manage\nDisallow: /me\n'));
+  app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send(`User-agent: *\nDisallow: /manage\nDisallow: /me\nSitemap: ${context.baseUrl}/sitemap.xml\n`));
 
   for (const route of allRoutes(context)) {
     app.route({ method: route.method, url: route.url, handler: (request, reply) => handle(context, route, request, reply) });
@@ -153,7 +167,7 @@ async function handle(context: WebContext, route: Route, request: FastifyRequest
     if (route.access === 'manager' && role !== 'manager' && role !== 'admin') throw forbidden('this is for program managers');
     if (route.access === 'admin' && role !== 'admin') throw forbidden('this is for administrators');
   }
-  if (route.method !== 'GET' && route.access !== 'ingest') {
+  if (route.method !== 'GET' && route.access !== 'ingest' && route.csrf !== false) {
     const header = request.headers['x-csrf-token'];
     const token = route.kind === 'api' ? (typeof header === 'string' ? header : undefined) : (formBody(request)._csrf as string | undefined);
     if (!checkCsrf(context, request, typeof token === 'string' ? token : undefined)) {

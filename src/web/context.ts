@@ -7,6 +7,7 @@ import { toIsoDate } from '../domain/dates.js';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
+import { withPreferences } from '../notify/preferences.js';
 import { smtpMailer, type Mailer } from '../notify/mailer.js';
 import { parseNotificationSettings, type NotificationSettings } from '../notify/settings.js';
 import { defaultIdentityVerifier, type IdentityVerifier } from './identity-verification.js';
@@ -70,7 +71,7 @@ export function resolveContext(context: AppContext): WebContext {
   const doFetch = context.fetch ?? fetch;
   const wdb = webDb(context.store.db);
   const baseUrl = context.config.program.baseUrl.replace(/\/+$/, '');
-  const notifier = createNotifier({ db: wdb, config: context.config, settings: notifications, mailer, fetch: doFetch, now, baseUrl });
+  const notifier = withPreferences(createNotifier({ db: wdb, config: context.config, settings: notifications, mailer, fetch: doFetch, now, baseUrl }), context.store.db);
   return {
     store: context.store,
     db: context.store.db,

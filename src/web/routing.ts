@@ -20,6 +20,8 @@ export interface Route {
   kind: 'page' | 'api';
   /** Anonymous GETs may be served from the page cache. */
   cache?: boolean;
+  /** false: a write authenticated by a signed link instead of a CSRF token (one-click unsubscribe). */
+  csrf?: false;
   /** What the route does, for the route table and tests. */
   summary: string;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -52,6 +54,7 @@ export function frame(context: WebContext, request: FastifyRequest, reply: Fasti
     csrf: request.viewer ? csrfToken(context, request, reply) : null,
     path: request.url.split('?')[0]!,
     flash,
+    baseUrl: context.baseUrl,
   };
 }
 

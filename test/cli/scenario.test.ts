@@ -48,11 +48,12 @@ async function scenario(env: Env): Promise<Record<string, unknown>> {
   out.statusOne = await json(['status', '--at', '2026-10-19', '--handle', 'ADA']);
   out.leaderboard = await json(['leaderboard', '--year', '2026']);
   out.leaderboardEvents = await json(['leaderboard', '--year', '2026', '--category', 'events', '--limit', '1']);
-  const computed = await json(['awards', 'compute', '2026']);
-  const recomputed = await json(['awards', 'compute', '2026']);
+  // Until the 2026 cycle ends, computing and publishing it need --early with a reason.
+  const computed = await json(['awards', 'compute', '2026', '--early', 'scenario test']);
+  const recomputed = await json(['awards', 'compute', '2026', '--early', 'scenario test']);
   expect(recomputed.inputHash).toBe(computed.inputHash);
   expect(recomputed.created).toBe(false);
-  const published = await json(['awards', 'publish', '2026']);
+  const published = await json(['awards', 'publish', '2026', '--early', 'scenario test']);
   expect(published.status).toBe('published');
   const { computedAt: _c, publishedAt: _p, ...shown } = await json(['awards', 'show', '2026']);
   out.awards = shown;

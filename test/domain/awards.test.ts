@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { awardCycle, computeAwards, plural, type Candidate } from '../../src/domain/awards.js';
+import { awardCycle, computeAwards, cycleTiming, plural, pointsText, type Candidate } from '../../src/domain/awards.js';
+import { rankStandings } from '../../src/domain/leaderboard.js';
 import { emptyCategoryPoints } from '../../src/domain/categories.js';
 import { configWith } from './fixtures.js';
 
@@ -61,11 +62,29 @@ describe('awards', () => {
     expect(results.categoryWinners.leadership?.handle).toBe('dee');
     expect(results.categoryWinners.education?.citation).toMatch(/^Education award 2026, 40 points in education: /);
     expect(results.eligibleCount).toBe(4);
-    expect(results.ineligible).toEqual([
-      { handle: 'botty', reason: 'bot account' },
-      { handle: 'gone', reason: 'membership suspended' },
-      { handle: 'staffer', reason: 'program staff' },
+    expect(results.ineligible.map(({ handle, reason, kind }) => ({ handle, reason, kind }))).toEqual([
+      { handle: 'botty', reason: 'bot account', kind: 'bot' },
+      { handle: 'gone', reason: 'membership suspended', kind: 'membership' },
+      { handle: 'staffer', reason: 'program staff', kind: 'staff' },
     ]);
+    // Nobody goes missing silently: each excluded person keeps their place on the leaderboard.
+    const staffer = results.ineligible.find((e) => e.handle === 'staffer')!;
+    expect(staffer.rank).toBe(rankStandings(people).find((s) => s.handle === 'staffer')!.rank);
+    expect(staffer.points).toBe(people.find((p) => p.handle === 'staffer')!.points);
+    expect(results.recognisedCount).toBe(people.filter((p) => !p.isBot && p.points > 0).length);
+  });
+
+  it('says how many days of the cycle remain, and when it has ended', () => {
+    expect(cycleTiming(cycle, '2026-12-01')).toEqual({ ended: false, daysRemaining: 31 });
+    expect(cycleTiming(cycle, '2026-12-31')).toEqual({ ended: false, daysRemaining: 1 });
+    expect(cycleTiming(cycle, '2027-01-01')).toEqual({ ended: true, daysRemaining: 0 });
+  });
+
+  it('writes points with the right plural', () => {
+    expect(pointsText(1)).toBe('1 point');
+    expect(pointsText(2)).toBe('2 points');
+    expect(pointsText(1.5)).toBe('1.50 points');
+    expect(pointsText(1200)).toBe('1,200 points');
   });
 
   it('gives the same input hash for the same inputs in any order, and another for any change', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitContribution } from '../../src/store/contributions.js';
 import { linkIdentity } from '../../src/store/identities.js';
 import { allRoutes } from '../../src/web/app.js';
+import { unsubscribeUrl } from '../../src/notify/preferences.js';
 import { resolveContext } from '../../src/web/context.js';
 import type { Route } from '../../src/web/routing.js';
 import type { Member } from '../../src/store/schema.js';
@@ -64,7 +65,8 @@ describe('authorization matrix', () => {
       .replace(':id', route.url.startsWith('/manage/reviews') ? params.reviewId! : params.id!)
       .replace(':handle', params.handle!)
       .replace(':file', route.url.startsWith('/badge') ? 'alice.svg' : params.file!)
-      .replace(':year', params.year!);
+      .replace(':year', params.year!)
+      .replace(':award', 'top');
   }
 
   function wasDenied(response: { statusCode: number; headers: Record<string, unknown> }): boolean {
@@ -97,7 +99,8 @@ describe('authorization matrix', () => {
   }, 120_000);
 
   it('refuses every write without its CSRF token, even from a permitted role', async () => {
-    const table = allRoutes(resolveContext({ store: t.store, config: t.config, verifyIdentity: null })).filter((r) => r.method === 'POST' && r.access !== 'ingest');
+    // Signed-link writes (one-click unsubscribe) are checked by their signature instead: see below.
+    const table = allRoutes(resolveContext({ store: t.store, config: t.config, verifyIdentity: null })).filter((r) => r.method === 'POST' && r.access !== 'ingest' && r.csrf !== false);
     for (const route of table) {
       const actor = await actorFor(route.access === 'anyone' || route.access === 'member' ? 'ambassador' : 'admin');
       const response =
@@ -106,6 +109,25 @@ describe('authorization matrix', () => {
           : await post(t.app, actor, urlOf(route), {}, { csrf: false });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
     }
+  });
+
+  it('takes a signed-link write only with its own valid signature', async () => {
+    const signedRoutes = allRoutes(resolveContext({ store: t.store, config: t.config, verifyIdentity: null })).filter((r) => r.csrf === false);
+    expect(signedRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /unsubscribe']);
+    const alice = people.ambassador;
+    await t.store.db.deleteFrom('member_settings').execute();
+    const url = await unsubscribeUrl(t.store.db, 'http://ambassadors.test', alice.id, 'awards');
+    const query = url.slice(url.indexOf('?'));
+    const anonymous = await t.as(null);
+    for (const forged of [query.replace(/s=[^&]+/, 's=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), query.replace(`m=${alice.id}`, `m=${people['another ambassador'].id}`), query.replace('t=awards', 't=status'), '?m=1&t=awards']) {
+      const response = await post(t.app, anonymous, `/unsubscribe${forged}`, { 'List-Unsubscribe': 'One-Click' }, { csrf: false });
+      expect(response.statusCode, forged).toBe(400);
+    }
+    expect(await t.store.db.selectFrom('member_settings').selectAll().execute()).toEqual([]);
+    const ok = await post(t.app, anonymous, `/unsubscribe${query}`, { 'List-Unsubscribe': 'One-Click' }, { csrf: false });
+    expect(ok.statusCode).toBe(200);
+    const row = await t.store.db.selectFrom('member_settings').selectAll().where('member_id', '=', alice.id).executeTakeFirstOrThrow();
+    expect([row.email_awards, row.email_status, row.email_reviews]).toEqual([false, true, true]);
   });
 
   it("keeps one ambassador's things out of another's reach", async () => {

@@ -29,7 +29,7 @@ describe('manager console', () => {
     const workshop = await submit('Workshop on PWA', 'workshop');
     const queue = await get(t.app, manager, '/manage/reviews');
     expect(queue.body).toContain('Talk at Meet Magento');
-    expect(queue.body).toContain('30 pts if approved');
+    expect(queue.body).toContain('30 points if approved');
     expect((await post(t.app, manager, `/manage/reviews/${talk.id}/approve`)).statusCode).toBe(303);
     const noReason = await post(t.app, manager, `/manage/reviews/${workshop.id}/reject`, { reason: '' });
     expect(noReason.headers.location).toBe(`/manage/reviews/${workshop.id}`);
@@ -129,20 +129,60 @@ describe('manager console', () => {
     expect((await t.store.db.selectFrom('contributions').select('points').where('external_id', '=', '2').executeTakeFirstOrThrow()).points).toBe(10);
   });
 
-  it('computes a draft, compares it with the previous one, and publishes it', async () => {
+  it('computes a draft, compares it with the previous one, and publishes it, each only with a confirmation before the cycle ends', async () => {
     await upsertContributions(t.store.db, t.config, [{ memberId: alice.id, source: 'x', externalId: '1', kind: 'talk', title: 'Talk', url: null, occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' }]);
-    await post(t.app, manager, '/manage/awards/compute', { year: '2026' });
+    // 15 June: the 2026 cycle has 200 days to go. No warning used to stand in the way.
+    const refused = await post(t.app, manager, '/manage/awards/compute', { year: '2026' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('200 days remain');
+    expect(refused.body).toContain('Go ahead before the cycle ends');
+    expect(refused.body).not.toMatch(/--early|--reason/);
+    expect(await t.store.db.selectFrom('award_snapshots').select('id').execute()).toEqual([]);
+    const early = { year: '2026', confirmEarly: 'yes', earlyReason: 'jury preview' };
+    expect((await post(t.app, manager, '/manage/awards/compute', early)).statusCode).toBe(303);
     const bob = await t.addPerson('bob');
     await upsertContributions(t.store.db, t.config, [{ memberId: bob.id, source: 'x', externalId: '2', kind: 'eventOrganized', title: 'Meetup', url: null, occurredAt: '2026-03-02T00:00:00Z', reviewState: 'counted' }]);
-    await post(t.app, manager, '/manage/awards/compute', { year: '2026' });
+    await post(t.app, manager, '/manage/awards/compute', early);
     const page = await get(t.app, manager, '/manage/awards?year=2026');
+    expect(page.body).toContain('200 days remain');
     expect(page.body).toContain('Compared with revision 1');
-    expect(page.body).toContain('<strong>alice</strong>: rank 1 (30 pts) → rank 2 (30 pts)');
+    expect(page.body).toContain('<strong>alice</strong>: rank 1 (30 points) → rank 2 (30 points)');
     expect((await get(t.app, null, '/awards/2026')).statusCode).toBe(404);
-    await post(t.app, manager, '/manage/awards/publish', { year: '2026' });
+    // The draft's reason does not publish it: publishing early is confirmed on its own.
+    const unconfirmed = await post(t.app, manager, '/manage/awards/publish', { year: '2026', when: 'now' });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.body).toContain('The awards were not published.');
+    expect((await get(t.app, null, '/awards/2026')).statusCode).toBe(404);
+    expect(t.mails.filter((m) => /Ambassador Awards/.test(m.subject))).toEqual([]);
+    await post(t.app, manager, '/manage/awards/publish', { year: '2026', when: 'now', confirmEarly: 'yes', earlyReason: 'gala in June' });
     const published = await get(t.app, null, '/awards/2026');
     expect(published.statusCode).toBe(200);
     expect(t.mails.filter((m) => m.subject === 'You are among the Ambassador Awards 2026').map((m) => m.to).sort()).toEqual(['alice@example.org', 'bob@example.org']);
+    // Recomputing a published year without a reason: a page that says what to do, in the console's words.
+    await upsertContributions(t.store.db, t.config, [{ memberId: bob.id, source: 'x', externalId: '3', kind: 'talk', title: 'Late talk', url: null, occurredAt: '2026-04-02T00:00:00Z', reviewState: 'counted' }]);
+    const again = await post(t.app, manager, '/manage/awards/compute', early);
+    expect(again.statusCode).toBe(409);
+    expect(again.body).not.toMatch(/--reason|<h1>Conflict<\/h1>/);
+    expect(again.body).toContain('Revision 2 is published');
+    expect(again.body).toContain('say why in “Reason for recomputing”');
+    expect(again.body).toMatch(/id="f-reason"[^>]*aria-invalid="true"/);
+    expect(again.body).toContain('value="jury preview"');
+    expect((await post(t.app, manager, '/manage/awards/compute', { ...early, reason: 'late talk approved' })).statusCode).toBe(303);
+  });
+
+  it('schedules an announcement for a set time and cancels it', async () => {
+    await upsertContributions(t.store.db, t.config, [{ memberId: alice.id, source: 'x', externalId: '1', kind: 'talk', title: 'Talk', url: null, occurredAt: '2025-03-01T00:00:00Z', reviewState: 'counted' }]);
+    expect((await post(t.app, manager, '/manage/awards/compute', { year: '2025' })).statusCode).toBe(303);
+    const bad = await post(t.app, manager, '/manage/awards/publish', { year: '2025', when: 'later', announceAt: '2026-02-30T18:00' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/id="p-at"[^>]*aria-invalid="true"/);
+    expect((await post(t.app, manager, '/manage/awards/publish', { year: '2025', when: 'later', announceAt: '2026-06-20T18:00' })).statusCode).toBe(303);
+    const page = await get(t.app, manager, '/manage/awards?year=2025');
+    expect(page.body).toContain('Scheduled for <strong>2026-06-20 18:00 UTC</strong>');
+    expect((await get(t.app, null, '/awards/2025')).statusCode).toBe(404);
+    expect(t.mails.filter((m) => /Ambassador Awards/.test(m.subject))).toEqual([]);
+    expect((await post(t.app, manager, '/manage/awards/unschedule', { year: '2025' })).statusCode).toBe(303);
+    expect((await t.store.db.selectFrom('award_snapshots').select('announce_at').executeTakeFirstOrThrow()).announce_at).toBeNull();
   });
 
   it('exports CSV without emails unless an admin asks, with formulas neutralised', async () => {

@@ -84,11 +84,11 @@ describe('public pages', () => {
   });
 
   it('shows only published awards, never drafts', async () => {
-    await computeAwardDraft(t.store.db, t.config, 2026, 'test');
+    await computeAwardDraft(t.store.db, t.config, 2026, 'test', { earlyReason: 'test', today: '2026-06-15' });
     expect((await get(t.app, null, '/awards/2026')).statusCode).toBe(404);
     expect((await get(t.app, null, '/awards')).body).toContain('No awards published yet');
     expect((await get(t.app, null, '/api/v1/awards/2026')).statusCode).toBe(404);
-    await publishAwards(t.store.db, 2026, 'test');
+    await publishAwards(t.store.db, 2026, 'test', { earlyReason: 'test' });
     const page = await get(t.app, null, '/awards/2026');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Top Ambassador 2026, rank 1');

@@ -6,7 +6,8 @@ import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { updateProfile } from '../queries/accounts.js';
 import { formBody, page, redirect, text, type Route } from '../routing.js';
-import { csrfField, field, problemsList } from '../views/components.js';
+import { countryDatalist, csrfField, field, problemsList } from '../views/components.js';
+import { countryName } from '../../domain/countries.js';
 import { csrfToken } from '../session.js';
 import { actorOf, me } from './own.js';
 
@@ -58,11 +59,12 @@ function profilePage(context: WebContext, request: FastifyRequest, reply: Fastif
       <form method="post" action="/me/profile" class="card form">
         ${csrfField(csrfToken(context, request, reply))}
         ${field({ name: 'name', label: 'Full name', value: member.name, required: true, maxlength: 200, autocomplete: 'name' })}
-        ${field({ name: 'country', label: 'Country', value: member.country, maxlength: 100, autocomplete: 'country-name' })}
+        ${field({ name: 'country', label: 'Country', value: member.country ? countryName(member.country) : (member.country_unmatched ?? ''), maxlength: 100, autocomplete: 'country-name', list: 'country-names', hint: 'Type and pick your country from the list.' })}
+        ${countryDatalist()}
         ${field({ name: 'company', label: 'Company', value: member.company, maxlength: 200, autocomplete: 'organization' })}
         ${field({ name: 'bio', label: 'About you', type: 'textarea', value: member.bio, maxlength: 4000 })}
         ${field({ name: 'avatarUrl', label: 'Avatar image URL', type: 'url', value: member.avatar_url, hint: 'An https address of a square image, e.g. https://github.com/yourlogin.png' })}
-        <p class="meta">Your handle @${member.handle} and email stay as they are; ask a program manager to change them.</p>
+        <p class="meta">Your handle @${member.handle} and email stay as they are; ask a program manager to change them. Links, privacy and emails: <a href="/me/settings">settings</a>.</p>
         <button type="submit">Save profile</button>
       </form></div>`,
   }, status);

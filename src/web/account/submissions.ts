@@ -1,4 +1,5 @@
 // Submitting a contribution that no source can see, for review.
+import { pointsText } from '../../domain/awards.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS } from '../../domain/categories.js';
 import { submitContribution } from '../../store/contributions.js';
@@ -22,7 +23,7 @@ export function submissionRoutes(context: WebContext): Route[] {
         ${problemsList(problems)}
         <form method="post" action="/me/submit" class="card form">
           ${csrfField(csrfToken(context, request, reply))}
-          ${select({ name: 'kind', label: 'What kind of contribution', value: values.kind, required: true, choices: submittable.map(([name, kind]) => ({ value: name, label: `${kind.label} (${CATEGORY_LABELS[kind.category]}, ${context.config.scoring.points[name] ?? 0} pts)` })) })}
+          ${select({ name: 'kind', label: 'What kind of contribution', value: values.kind, required: true, choices: submittable.map(([name, kind]) => ({ value: name, label: `${kind.label} (${CATEGORY_LABELS[kind.category]}, ${pointsText(context.config.scoring.points[name] ?? 0)})` })) })}
           ${field({ name: 'title', label: 'Title', value: values.title, required: true, maxlength: 300, hint: 'e.g. "Talk: Scaling Magento checkout at Meet Magento NL"' })}
           ${field({ name: 'url', label: 'Link', type: 'url', value: values.url, required: true, hint: 'Where people can see it: the event page, the recording, the post.' })}
           ${field({ name: 'date', label: 'Date', type: 'date', value: values.date, required: true })}

@@ -10,6 +10,7 @@ const SECTIONS = [
   { href: '/manage/awards', label: 'Awards' },
   { href: '/manage/audit', label: 'Audit log' },
   { href: '/manage/exports', label: 'Exports' },
+  { href: '/manage/countries', label: 'Countries' },
   { href: '/manage/api-tokens', label: 'API tokens' },
 ];
 

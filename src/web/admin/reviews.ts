@@ -1,6 +1,7 @@
 // The review queue: pending submissions and contributions waiting for a decision, approved or
 // rejected (with a reason) one by one or in bulk. Every decision is audited by the store and
 // tells the person.
+import { pointsText } from '../../domain/awards.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
 import { notifyReviewDecision } from '../../notify/events.js';
@@ -9,7 +10,7 @@ import { UserError } from '../../store/errors.js';
 import type { WebContext } from '../context.js';
 import { externalLink, html } from '../html.js';
 import { formBody, list, page, paramsOf, redirect, text, type Route } from '../routing.js';
-import { csrfField, emptyState, formatPoints, time } from '../views/components.js';
+import { csrfField, emptyState, time } from '../views/components.js';
 import { csrfToken } from '../session.js';
 import { adminNav } from './nav.js';
 
@@ -45,7 +46,7 @@ export function reviewRoutes(context: WebContext): Route[] {
                   <p class="meta"><a href="/ambassadors/${item.handle}">${item.member_name}</a> (@${item.handle}) · ${context.config.kinds[item.kind]?.label ?? item.kind} ·
                     ${isCategory(item.category) ? CATEGORY_LABELS[item.category] : item.category} · ${time(item.occurred_at)} · ${item.source}</p>
                   ${item.evidence_url ? html`<p>Evidence: ${externalLink(item.evidence_url, item.evidence_url)}</p>` : ''}
-                  <p class="explanation"><strong>${formatPoints(item.points)} pts if approved</strong> <span>${item.explanation}</span></p>
+                  <p class="explanation"><strong>${pointsText(item.points)} if approved</strong> <span>${item.explanation}</span></p>
                   <p><button type="submit" formaction="/manage/reviews/${item.id}/approve" class="small">Approve</button>
                     <a class="button small secondary" href="/manage/reviews/${item.id}">Reject with a reason…</a></p>
                 </div>

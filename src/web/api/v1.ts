@@ -19,6 +19,8 @@ import type { Viewer } from '../session.js';
 import { decodeCursor, encodeCursor, limitOf } from './cursor.js';
 import { authenticateIngest, ingest } from './ingest.js';
 import { openApiDocument } from './openapi.js';
+import { settingsOf, statusFor, visibleMember } from '../public/privacy.js';
+import { matchCountry } from '../../domain/countries.js';
 
 function publicMember(member: Member) {
   return { handle: member.handle, name: member.name, country: member.country, company: member.company, bio: member.bio, avatarUrl: member.avatar_url, joinedAt: member.joined_at };
@@ -65,7 +67,19 @@ export function apiRoutes(context: WebContext): Route[] {
           .orderBy(sql`lower(handle)`)
           .limit(limit + 1);
         if (after) select = select.where(sql<string>`lower(handle)`, '>', after.h);
-        if (query.country) select = select.where(sql<string>`lower(country)`, '=', query.country.toLowerCase());
+        if (query.country) select = select.where(sql<string>`lower(country)`, '=', (matchCountry(query.country) ?? query.country).toLowerCase());
+        // The API's list is a directory too: opt-outs are left out, hidden countries are not matched.
+        select = select.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('member_settings as ms')
+                .select('ms.member_id')
+                .whereRef('ms.member_id', '=', 'members.id')
+                .where((w) => (query.country ? w.or([w('ms.hide_from_directory', '=', true), w('ms.hide_country', '=', true)]) : w('ms.hide_from_directory', '=', true))),
+            ),
+          ),
+        );
         if (query.q) {
           const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
           select = select.where((eb) => eb.or([eb(sql<string>`lower(name)`, 'like', pattern), eb(sql<string>`lower(handle)`, 'like', pattern)]));
@@ -73,9 +87,10 @@ export function apiRoutes(context: WebContext): Route[] {
         const rows = await select.execute();
         const page = rows.slice(0, limit);
         const statuses = new Map((await memberStatuses(context.db, context.config, context.today(), { memberIds: page.map((m) => m.id) })).map((s) => [s.memberId, s]));
+        const settings = await settingsOf(context.db, page.map((m) => m.id));
         const last = page[page.length - 1];
         return {
-          data: page.map((m) => ({ ...publicMember(m), status: statuses.get(m.id)?.status ?? null, activeUntil: statuses.get(m.id)?.activeUntil ?? null, profileUrl: `${context.baseUrl}/ambassadors/${m.handle}` })),
+          data: page.map((m) => ({ ...publicMember(visibleMember(m, settings.get(m.id), request.viewer)), status: statuses.has(m.id) ? statusFor(context, request.viewer, m.id, statuses.get(m.id)!.status) : null, activeUntil: statuses.get(m.id)?.activeUntil ?? null, profileUrl: `${context.baseUrl}/ambassadors/${m.handle}` })),
           nextCursor: rows.length > limit && last ? encodeCursor({ h: last.handle.toLowerCase() }) : null,
         };
       },
@@ -98,11 +113,13 @@ export function apiRoutes(context: WebContext): Route[] {
         ]);
         const row = standing.rows[0];
         const showPoints = scoresVisibleTo(context, request.viewer, member.id);
+        const settings = await settingsOf(context.db, [member.id]);
         return {
           data: {
-            ...publicMember(member),
-            state: member.state,
-            status: status?.status ?? null,
+            ...publicMember(visibleMember(member, settings.get(member.id), request.viewer)),
+            // A suspension is private unless the program publishes suspensions.
+            state: member.state === 'suspended' && statusFor(context, request.viewer, member.id, 'suspended') !== 'suspended' ? 'registered' : member.state,
+            status: status ? statusFor(context, request.viewer, member.id, status.status) : null,
             activeUntil: status?.activeUntil ?? null,
             lastContributionAt: status?.lastContributionAt ?? null,
             identities: identities.map((i) => ({ platform: i.platform, externalId: i.external_id, url: identityUrl(i.platform, i.external_id) })),

@@ -1,11 +1,12 @@
 // The home page (what the program is, live counts, recent contributions, how to join, the
 // Association) and the Atom feed of recent contributions.
+import { pointsText } from '../../domain/awards.js';
 import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, externalLink, html, safeUrl } from '../html.js';
 import { programCounts, recentContributions, scoresVisibleTo, type RecentContribution } from '../queries/public.js';
 import { page, type Route } from '../routing.js';
-import { formatPoints, time } from '../views/components.js';
+import { time } from '../views/components.js';
 
 export function contributionList(items: RecentContribution[], showPoints: boolean, kinds: Record<string, { label: string }>) {
   return html`<ol class="feed-list">${items.map(
@@ -15,7 +16,7 @@ export function contributionList(items: RecentContribution[], showPoints: boolea
         <p class="feed-title">${externalLink(item.url, item.title)}</p>
         <p class="meta"><a href="/ambassadors/${item.handle}">${item.name}</a> · ${kinds[item.kind]?.label ?? item.kind} ·
           ${isCategory(item.category) ? CATEGORY_LABELS[item.category] : item.category} · ${time(item.occurred_at)}
-          ${showPoints ? html` · <strong>${formatPoints(item.points)} pts</strong>` : ''}</p>
+          ${showPoints ? html` · <strong>${pointsText(item.points)}</strong>` : ''}</p>
       </div>
     </li>`,
   )}</ol>`;

@@ -6,11 +6,19 @@ import { findMember } from '../../store/members.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, externalLink, html } from '../html.js';
-import { currentYear, scoresVisibleTo, yearsWithData } from '../queries/public.js';
+import { currentYear, scoresVisibleTo, yearInRange, yearsWithData } from '../queries/public.js';
+import { countryName } from '../../domain/countries.js';
+import { pointsText } from '../../domain/awards.js';
+import { isActiveStatus } from '../../domain/status.js';
+import { memberAwards } from '../../store/awards.js';
+import { awardPath } from './awards.js';
+import { memberSettings, profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
 import { identityUrl, loadProfile, yearRank } from '../queries/profile.js';
-import { page, paramsOf, positiveInt, queryOf, type Route } from '../routing.js';
+import { page, paramsOf, queryOf, type Route } from '../routing.js';
+
+const BADGE_CACHE = 'public, max-age=3600, stale-while-revalidate=86400';
 import { categoryChart, contributionCalendar } from '../views/charts.js';
-import { avatar, emptyState, formatPoints, statusBadge, time } from '../views/components.js';
+import { avatar, emptyState, statusBadge, time } from '../views/components.js';
 import { notFound } from '../errors.js';
 
 export function profileRoutes(context: WebContext): Route[] {
@@ -25,29 +33,35 @@ export function profileRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const { handle } = paramsOf(request);
         const thisYear = currentYear(context);
-        const year = positiveInt(queryOf(request).year, thisYear, thisYear);
-        const profile = await loadProfile(context, handle ?? '', year < 2000 ? thisYear : year);
-        if (!profile) throw notFound(`no ambassador with the handle "${handle}"`);
-        const { member, status } = profile;
-        const showPoints = scoresVisibleTo(context, request.viewer, member.id);
         const years = await yearsWithData(context);
+        const year = yearInRange(queryOf(request).year, years, thisYear);
+        const profile = await loadProfile(context, handle ?? '', year);
+        if (!profile) throw notFound(`no ambassador with the handle "${handle}"`);
+        const [settings, awards] = await Promise.all([memberSettings(context.db, profile.member.id), memberAwards(context.db, profile.member.id)]);
+        const member = visibleMember(profile.member, settings, request.viewer);
+        const status = profile.status ? { ...profile.status, status: statusFor(context, request.viewer, member.id, profile.status.status) } : undefined;
+        const showPoints = scoresVisibleTo(context, request.viewer, member.id);
+        const links = profileLinks(settings);
         const verified = profile.identities.filter((identity) => identity.verified_at !== null);
         const kinds = context.config.kinds;
         return page(context, request, reply, {
           title: `${member.name} (@${member.handle})`,
-          description: `${member.name}, Magento ambassador${member.country ? ` from ${member.country}` : ''}.`,
+          description: `${member.name}, Magento ambassador${member.country ? ` from ${countryName(member.country)}` : ''}${awards[0] ? `, ${awards[0].title}` : ''}.`,
+          og: { image: `/ambassadors/${member.handle}/card.png`, imageAlt: `Share card of ${member.name}`, type: 'profile' },
           main: html`
           <article class="profile">
             <header class="profile-head card">
               ${avatar(member, 112)}
               <div class="profile-id">
                 <h1>${member.name}</h1>
-                <p class="meta">@${member.handle}${member.country ? html` · ${member.country}` : ''}${member.company ? html` · ${member.company}` : ''} · joined ${time(member.joined_at)}</p>
+                <p class="meta">@${member.handle}${member.country ? html` · ${countryName(member.country)}` : ''}${member.company ? html` · ${member.company}` : ''} · joined ${time(member.joined_at)}</p>
+                ${awards.length ? html`<ul class="award-pills" aria-label="Awards">${awards.map((a) => html`<li><a class="pill award-pill" href="${awardPath(a.year, member.handle)}">🏆 ${a.title}${a.key === 'top' ? `, rank ${a.rank}` : ''}</a></li>`)}</ul>` : ''}
                 <p>${status ? statusBadge(status.status) : ''}
                   ${status?.activeUntil && (status.status === 'active' || status.status === 'lapsing') ? html` <span class="pill">Active until ${time(status.activeUntil)}</span>` : ''}
                   ${profile.rank ? html` <span class="pill">Rank ${profile.rank} of ${profile.ranked} in ${profile.year}</span>` : ''}
                   ${member.is_staff ? html` <span class="pill">Program staff</span>` : ''}</p>
                 ${member.bio ? html`<p class="bio">${member.bio}</p>` : ''}
+                ${links.length ? html`<ul class="profile-links" aria-label="Links">${links.map((link) => html`<li><a href="${link.url}" rel="me noopener">${link.label}</a></li>`)}</ul>` : ''}
                 ${verified.length
                   ? html`<ul class="identities" aria-label="Verified identities">${verified.map(
                       (identity) => html`<li><span class="platform">${PLATFORM_LABELS[identity.platform as Platform] ?? identity.platform}</span>
@@ -62,7 +76,7 @@ export function profileRoutes(context: WebContext): Route[] {
             </nav>
             <div class="profile-grid">
               <section class="card" aria-labelledby="breakdown-title">
-                <h2 id="breakdown-title">${showPoints ? html`${formatPoints(profile.points)} points in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
+                <h2 id="breakdown-title">${showPoints ? html`${pointsText(profile.points)} in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
                 ${showPoints
                   ? categoryChart(profile.categories, 'breakdown')
                   : categoryChart(countsByCategory(profile.contributions), 'breakdown', 'contributions')}
@@ -92,16 +106,18 @@ export function profileRoutes(context: WebContext): Route[] {
                       <div class="timeline-body">
                         <p class="feed-title">${externalLink(row.url, row.title)}</p>
                         <p class="meta">${time(row.occurred_at)} · ${kinds[row.kind]?.label ?? row.kind} · ${isCategory(row.category) ? CATEGORY_LABELS[row.category] : row.category}</p>
-                        ${showPoints ? html`<p class="explanation"><strong>${formatPoints(row.points)} pts</strong> <span>${row.explanation}</span></p>` : ''}
+                        ${showPoints ? html`<p class="explanation"><strong>${pointsText(row.points)}</strong> <span>${row.explanation}</span></p>` : ''}
                       </div>
                     </li>`,
                   )}</ol>`}
             </section>
             <section class="card" aria-labelledby="badge-title">
-              <h2 id="badge-title">Badge</h2>
-              <p><img src="/badge/${member.handle}.svg" alt="Magento Ambassador badge of ${member.name}" height="20"></p>
+              <h2 id="badge-title">Badge and share card</h2>
+              <p><img class="badge-img" src="/badge/${member.handle}.svg" alt="Magento Ambassador badge of ${member.name}" height="20"></p>
               <label for="badge-md">Markdown for a README or blog</label>
               <input id="badge-md" class="code" readonly value="${`[![Magento Ambassador](${context.baseUrl}/badge/${member.handle}.svg)](${context.baseUrl}/ambassadors/${member.handle})`}">
+              <p><img class="share-card" src="/ambassadors/${member.handle}/card.png" width="600" height="315" alt="Share card of ${member.name}"></p>
+              ${status && isActiveStatus(status.status) ? html`<p><a href="/ambassadors/${member.handle}/credential.jwt" download>Open Badges credential of the active status</a></p>` : ''}
             </section>
           </article>`,
         });
@@ -118,13 +134,18 @@ export function profileRoutes(context: WebContext): Route[] {
         const file = paramsOf(request).file ?? '';
         const handle = file.endsWith('.svg') ? file.slice(0, -4) : '';
         const member = handle ? await findMember(context.db, handle) : undefined;
-        if (!member || member.state === 'withdrawn') throw notFound(`no ambassador with the handle "${handle}"`);
+        reply.type('image/svg+xml; charset=utf-8').header('cache-control', BADGE_CACHE);
+        // A README shows an image, not a page: an unknown badge is an SVG that says so.
+        if (!member || member.state === 'withdrawn') return reply.code(404).send(badgeSvg('Magento Ambassador', 'not found', '#9ca3af'));
         const year = currentYear(context);
-        const [status] = await memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] });
-        const rank = await yearRank(context, member.id, year);
-        const active = status && (status.status === 'active' || status.status === 'lapsing');
-        const right = `${active ? 'active' : status?.status === 'suspended' ? 'suspended' : 'inactive'}${rank ? ` · #${rank} in ${year}` : ''}`;
-        reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=3600');
+        const [[status], rank, awards] = await Promise.all([
+          memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] }),
+          yearRank(context, member.id, year),
+          memberAwards(context.db, member.id),
+        ]);
+        const active = status && isActiveStatus(publicStatus(context, status.status));
+        const top = awards.find((a) => a.key === 'top') ?? awards[0];
+        const right = [active ? 'active' : 'inactive', top ? `${top.title.replace(/ award /, ' Award ')}` : rank ? `#${rank} in ${year}` : ''].filter(Boolean).join(' · ');
         return badgeSvg('Magento Ambassador', right, active ? '#c2410c' : '#64748b');
       },
     },

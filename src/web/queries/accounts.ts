@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../../domain/config-schema.js';
 import { formatIdentity, type IdentityRef } from '../../domain/identities.js';
+import { matchCountry } from '../../domain/countries.js';
 import { recordAudit } from '../../store/audit.js';
 import { addMember, requireMember } from '../../store/members.js';
 import { UserError } from '../../store/errors.js';
@@ -94,6 +95,7 @@ export function validateProfile(update: ProfileUpdate): string[] {
   const problems: string[] = [];
   if (!update.name || update.name.length > 200) problems.push('name: expected 1-200 characters');
   if (update.country && update.country.length > 100) problems.push('country: expected at most 100 characters');
+  else if (update.country && !matchCountry(update.country)) problems.push(`country: "${update.country.slice(0, 60)}" is not a country we know; pick one from the list`);
   if (update.company && update.company.length > 200) problems.push('company: expected at most 200 characters');
   if (update.bio && update.bio.length > 4000) problems.push('bio: expected at most 4000 characters');
   if (update.avatarUrl) {
@@ -112,7 +114,7 @@ export async function updateProfile(db: Kysely<WebDatabase>, memberId: number, u
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('members')
-      .set({ name: update.name, country: update.country, company: update.company, bio: update.bio, avatar_url: update.avatarUrl, updated_at: new Date() })
+      .set({ name: update.name, country: matchCountry(update.country), country_unmatched: null, company: update.company, bio: update.bio, avatar_url: update.avatarUrl, updated_at: new Date() })
       .where('id', '=', memberId)
       .execute();
     await recordAudit(coreDb(trx), { actor, action: 'member.profile', subjectType: 'member', subjectId: (await requireMemberById(trx, memberId)).handle });

@@ -7,6 +7,9 @@ import type { ActivityStatus } from '../../domain/status.js';
 import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
 import type { Member } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
+import { HttpProblem } from '../errors.js';
+import { countryName } from '../../domain/countries.js';
+import { publicStatus, settingsOf, visibleMember } from '../public/privacy.js';
 
 export interface ProgramCounts {
   ambassadors: number;
@@ -96,6 +99,8 @@ export interface DirectoryQuery {
   status?: ActivityStatus;
   page: number;
   pageSize: number;
+  /** The public directory: suspensions shown as the public sees them, opt-outs left out, hidden fields emptied. */
+  publicStatuses?: boolean;
 }
 
 export interface DirectoryEntry {
@@ -114,11 +119,22 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
     .where('m.is_bot', '=', false)
     .orderBy(sql`lower(m.name)`)
     .orderBy('m.id');
+  if (query.publicStatuses) {
+    members = members.where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('member_settings as ms').select('ms.member_id').whereRef('ms.member_id', '=', 'm.id').where('ms.hide_from_directory', '=', true))),
+    );
+  }
   if (query.search) {
     const pattern = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     members = members.where((eb) => eb.or([eb(sql<string>`lower(m.name)`, 'like', pattern), eb(sql<string>`lower(m.handle)`, 'like', pattern)]));
   }
   if (query.country) members = members.where(sql<string>`lower(m.country)`, '=', query.country.toLowerCase());
+  if (query.country && query.publicStatuses) {
+    // A hidden country is not found by filtering on it either.
+    members = members.where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('member_settings as hc').select('hc.member_id').whereRef('hc.member_id', '=', 'm.id').where('hc.hide_country', '=', true))),
+    );
+  }
   if (query.category) {
     const category = query.category;
     members = members.where((eb) =>
@@ -136,7 +152,10 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
   }
   const rows = await members.execute();
   const statuses = new Map(
-    (await memberStatuses(db, context.config, context.today(), { memberIds: rows.map((r) => r.id) })).map((s) => [s.memberId, s]),
+    (await memberStatuses(db, context.config, context.today(), { memberIds: rows.map((r) => r.id) })).map((s) => [
+      s.memberId,
+      query.publicStatuses ? { ...s, status: publicStatus(context, s.status) } : s,
+    ]),
   );
   const filtered = query.status ? rows.filter((row) => statuses.get(row.id)?.status === query.status) : rows;
   const pageRows = filtered.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
@@ -152,22 +171,32 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
         .execute()
     : [];
   const pointsById = new Map(points.map((p) => [p.member_id, Number(p.points)]));
+  const settings = query.publicStatuses ? await settingsOf(db, pageRows.map((r) => r.id)) : new Map();
   return {
     total: filtered.length,
-    entries: pageRows.map((member) => ({ member, status: statuses.get(member.id), points: pointsById.get(member.id) ?? 0 })),
+    entries: pageRows.map((member) => ({
+      member: query.publicStatuses ? visibleMember(member, settings.get(member.id), null) : member,
+      status: statuses.get(member.id),
+      points: pointsById.get(member.id) ?? 0,
+    })),
   };
 }
 
+/** The countries of the directory as ISO codes, sorted by their names. */
 export async function countries(context: WebContext): Promise<string[]> {
   const rows = await context.db
-    .selectFrom('members')
-    .select('country')
+    .selectFrom('members as m')
+    .leftJoin('member_settings as s', 's.member_id', 'm.id')
+    .select('m.country')
     .distinct()
-    .where('country', 'is not', null)
-    .where('state', '!=', 'withdrawn')
-    .orderBy('country')
+    .where('m.country', 'is not', null)
+    .where('m.state', '!=', 'withdrawn')
+    .where(sql<boolean>`coalesce(s.hide_country, false) or coalesce(s.hide_from_directory, false)`, '=', false)
     .execute();
-  return rows.map((r) => r.country!).filter(Boolean);
+  return rows
+    .map((r) => r.country!)
+    .filter(Boolean)
+    .sort((a, b) => countryName(a).localeCompare(countryName(b), 'en'));
 }
 
 /** Years from the first counted contribution to this year, newest first. */
@@ -189,4 +218,19 @@ export function scoresVisibleTo(context: WebContext, viewer: { member: Member } 
   if (!viewer) return false;
   if (viewer.member.role === 'manager' || viewer.member.role === 'admin') return true;
   return memberId !== undefined && viewer.member.id === memberId;
+}
+
+/**
+ * The year a page was asked for: this year when none is given, and a 404 that says which
+ * years there are when the year has no data (never a silent substitute).
+ */
+export function yearInRange(value: string | undefined, years: number[], fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const year = Number(value);
+  const newest = Math.max(fallback, ...years);
+  const oldest = Math.min(fallback, ...years);
+  if (!/^\d{4}$/.test(value) || year < oldest || year > newest) {
+    throw new HttpProblem(404, 'not_found', `There is nothing to show for ${JSON.stringify(value.slice(0, 12))}: the years with contributions are ${oldest} to ${newest}.`);
+  }
+  return year;
 }

@@ -5,17 +5,60 @@ import { addDays, daysBetween } from '../../domain/dates.js';
 import { html, raw, type Html } from '../html.js';
 import { formatDate, formatPoints } from './components.js';
 
-const CATEGORY_COLORS: Record<string, string> = {
-  code: '#c2410c',
-  content: '#1d4ed8',
+/**
+ * One hue per category, at least 40 degrees apart, each with at least 4.5:1 contrast against
+ * white; and a pattern per category, so no bar relies on colour alone.
+ */
+export const CATEGORY_COLORS: Record<string, string> = {
+  code: '#1d4ed8',
+  content: '#b45309',
   events: '#7e22ce',
   documentation: '#047857',
-  education: '#b45309',
+  education: '#4d7c0f',
   leadership: '#be123c',
 };
 
 export function categoryColor(category: string): string {
   return CATEGORY_COLORS[category] ?? '#475569';
+}
+
+/** White marks drawn over a category's colour: stripes, dots, lines, a grid, chevrons. */
+const PATTERN_MARKS: Record<string, string> = {
+  code: '<path d="M-2 2 L2 -2 M0 8 L8 0 M6 10 L10 6" stroke="#fff" stroke-width="1.6" stroke-opacity=".75"/>',
+  content: '<circle cx="4" cy="4" r="1.5" fill="#fff" fill-opacity=".8"/>',
+  events: '<path d="M0 2 H8 M0 6 H8" stroke="#fff" stroke-width="1.2" stroke-opacity=".7"/>',
+  documentation: '<path d="M2 0 V8 M6 0 V8" stroke="#fff" stroke-width="1.2" stroke-opacity=".7"/>',
+  education: '<path d="M0 4 H8 M4 0 V8" stroke="#fff" stroke-width="1.1" stroke-opacity=".75"/>',
+  leadership: '<path d="M0 6 L4 2 L8 6" fill="none" stroke="#fff" stroke-width="1.3" stroke-opacity=".8"/>',
+};
+
+export function categoryPatternId(category: string): string {
+  return `pattern-${category}`;
+}
+
+/** The patterns, once per page (an invisible SVG that every chart's fill refers to). */
+export function categoryPatternDefs(): Html {
+  const patterns = CATEGORIES.map(
+    (c) => `<pattern id="${categoryPatternId(c)}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="${categoryColor(c)}"/>${PATTERN_MARKS[c]}</pattern>`,
+  ).join('');
+  return html`<svg class="pattern-defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>${raw(patterns)}</defs></svg>`;
+}
+
+/** A small square of a category's colour and pattern, for legends. */
+export function legendSwatch(category: string): Html {
+  return html`<svg class="swatch" width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false"><rect width="14" height="14" rx="2" fill="url(#${categoryPatternId(category)}) ${categoryColor(category)}" stroke="${categoryColor(category)}"/></svg>`;
+}
+
+/**
+ * A day's shade on the calendar, like GitHub's: 0 for no contribution, then 1 to 4 by the
+ * quartiles of the days that have any, so one busy day does not make every other day pale and
+ * a year of single contributions is not all the darkest shade.
+ */
+export function calendarLevels(counts: Iterable<number>): (count: number) => number {
+  const active = [...counts].filter((n) => n > 0).sort((a, b) => a - b);
+  const quantile = (q: number) => (active.length ? active[Math.min(active.length - 1, Math.floor(q * (active.length - 1)))]! : 0);
+  const [q1, q2, q3] = [quantile(0.25), quantile(0.5), quantile(0.75)];
+  return (count) => (count <= 0 ? 0 : count <= q1 ? 1 : count <= q2 ? 2 : count <= q3 ? 3 : 4);
 }
 
 /** Horizontal bars, one per category, with the figures as text next to each bar. */
@@ -25,17 +68,18 @@ export function categoryChart(categories: CategoryPoints, id: string, unit = 'po
   const width = 480;
   const labelWidth = 170;
   const barMax = width - labelWidth - 70;
-  const summary = CATEGORIES.map((c) => `${CATEGORY_LABELS[c]}: ${formatPoints(categories[c])} ${unit}`).join('; ');
+  const one = unit === 'points' ? 'point' : unit === 'contributions' ? 'contribution' : unit;
+  const summary = CATEGORIES.map((c) => `${CATEGORY_LABELS[c]}: ${formatPoints(categories[c])} ${categories[c] === 1 ? one : unit}`).join('; ');
   const rows = CATEGORIES.map((category, index) => {
     const y = index * rowHeight;
     const value = categories[category];
     const barWidth = value > 0 ? Math.max(3, Math.round((value / max) * barMax)) : 0;
     return `<g transform="translate(0 ${y})"><text x="0" y="19" class="chart-label">${CATEGORY_LABELS[category]}</text>` +
       `<rect x="${labelWidth}" y="6" width="${barMax}" height="18" rx="3" class="chart-track"/>` +
-      `<rect x="${labelWidth}" y="6" width="${barWidth}" height="18" rx="3" fill="${categoryColor(category)}"/>` +
+      `<rect x="${labelWidth}" y="6" width="${barWidth}" height="18" rx="3" fill="url(#${categoryPatternId(category)}) ${categoryColor(category)}" stroke="${categoryColor(category)}" data-category="${category}"/>` +
       `<text x="${labelWidth + barMax + 8}" y="19" class="chart-value">${formatPoints(value)}</text></g>`;
   }).join('');
-  return html`<figure class="chart">
+  return html`<figure class="chart">${categoryPatternDefs()}
     <svg viewBox="0 0 ${width} ${CATEGORIES.length * rowHeight}" role="img" aria-labelledby="${id}-title ${id}-desc" class="bars">
       <title id="${id}-title">${`${unit === 'points' ? 'Points' : 'Contributions'} by category`}</title>
       <desc id="${id}-desc">${summary}</desc>
@@ -55,7 +99,7 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
   const gap = 3;
   const left = 30;
   const top = 18;
-  const max = Math.max(1, ...counts.values());
+  const levelOf = calendarLevels(counts.values());
   let squares = '';
   let total = 0;
   let activeDays = 0;
@@ -67,7 +111,7 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
     const count = counts.get(date) ?? 0;
     total += count;
     if (count > 0) activeDays += 1;
-    const level = count === 0 ? 0 : Math.min(4, Math.ceil((count / max) * 4));
+    const level = levelOf(count);
     squares += `<rect x="${left + week * (cell + gap)}" y="${top + weekday * (cell + gap)}" width="${cell}" height="${cell}" rx="2" class="cal-${level}"><title>${formatDate(date)}: ${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
   }
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -85,7 +129,7 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
   const summary = `${total} counted contribution${total === 1 ? '' : 's'} on ${activeDays} day${activeDays === 1 ? '' : 's'} in ${year}`;
   return html`<figure class="chart calendar">
     <div class="scroll-x" tabindex="0" role="group" aria-label="Contribution calendar ${year}">
-    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
+    <svg viewBox="0 0 ${width} ${height}" class="calendar-svg" role="img" aria-labelledby="${id}-title ${id}-desc">
       <title id="${id}-title">Contribution calendar ${year}</title>
       <desc id="${id}-desc">${summary}</desc>
       ${raw(monthLabels + dayLabels + squares)}
@@ -103,7 +147,7 @@ export function miniStack(categories: CategoryPoints, total: number): Html {
   for (const category of CATEGORIES) {
     const width = (categories[category] / total) * 100;
     if (width <= 0) continue;
-    parts += `<rect x="${x.toFixed(2)}" y="0" width="${width.toFixed(2)}" height="8" fill="${categoryColor(category)}"/>`;
+    parts += `<rect x="${x.toFixed(2)}" y="0" width="${width.toFixed(2)}" height="8" fill="url(#${categoryPatternId(category)}) ${categoryColor(category)}" data-category="${category}"/>`;
     x += width;
   }
   return html`<svg class="mini-stack" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" focusable="false">${raw(parts)}</svg>`;

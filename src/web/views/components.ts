@@ -2,6 +2,7 @@
 // empty states and dates.
 import type { ActivityStatus } from '../../domain/status.js';
 import { attrs, html, safeUrl, type Html, type Renderable } from '../html.js';
+import { countryChoices } from '../../domain/countries.js';
 
 export const STATUS_LABELS: Record<ActivityStatus, string> = {
   active: 'Active',
@@ -80,6 +81,8 @@ export interface FieldOptions {
   autocomplete?: string;
   maxlength?: number;
   placeholder?: string;
+  /** The id of a <datalist> of suggestions. */
+  list?: string;
 }
 
 export function field(options: FieldOptions): Html {
@@ -94,6 +97,7 @@ export function field(options: FieldOptions): Html {
     autocomplete: options.autocomplete,
     maxlength: options.maxlength,
     placeholder: options.placeholder,
+    list: options.list,
   });
   const control =
     options.type === 'textarea'
@@ -138,4 +142,9 @@ export function problemsList(problems: string[]): Html {
 
 export function emptyState(title: string, body: Renderable): Html {
   return html`<div class="empty"><p class="empty-title">${title}</p><p>${body}</p></div>`;
+}
+
+/** Every country's English name, as suggestions for a country field (list="country-names"). */
+export function countryDatalist(): Html {
+  return html`<datalist id="country-names">${countryChoices().map((c) => html`<option value="${c.name}"></option>`)}</datalist>`;
 }

@@ -11,6 +11,8 @@ export interface PageFrame {
   csrf: string | null;
   path: string;
   flash?: { kind: 'notice' | 'error'; text: string } | null;
+  /** The site's public address, for absolute og: URLs. */
+  baseUrl?: string;
 }
 
 export interface PageContent {
@@ -19,6 +21,26 @@ export interface PageContent {
   main: Renderable;
   /** Extra <head> links (feeds). */
   head?: Renderable;
+  /** OpenGraph: the share card (a path on this site) and what the page is. */
+  og?: { image?: string; imageAlt?: string; type?: 'website' | 'profile' | 'article' };
+}
+
+/** The og: and twitter: tags of a page: every page has them, with the program's card by default. */
+function openGraph(frame: PageFrame, content: PageContent): Html {
+  const base = frame.baseUrl ?? '';
+  const image = `${base}${content.og?.image ?? '/share/program.png'}`;
+  return html`<meta property="og:site_name" content="${frame.program}">
+<meta property="og:title" content="${content.title}">
+<meta property="og:type" content="${content.og?.type ?? 'website'}">
+<meta property="og:url" content="${base}${frame.path}">
+${content.description ? html`<meta property="og:description" content="${content.description}">` : ''}
+<meta property="og:image" content="${image}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="1200">
+<meta property="og:image:height" content="630">
+<meta property="og:image:alt" content="${content.og?.imageAlt ?? `${frame.program}`}">
+<meta name="twitter:card" content="summary_large_image">
+<link rel="canonical" href="${base}${frame.path}">`;
 }
 
 const NAV = [
@@ -53,6 +75,9 @@ export function layout(frame: PageFrame, content: PageContent): Html {
 ${content.description ? html`<meta name="description" content="${content.description}">` : ''}
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+<link rel="icon" href="/favicon.ico" sizes="32x32">
+<link rel="apple-touch-icon" href="/apple-touch-icon.png">
+${openGraph(frame, content)}
 <link rel="alternate" type="application/atom+xml" title="Recent contributions" href="/feed.atom">
 ${frame.csrf ? html`<meta name="csrf-token" content="${frame.csrf}">` : ''}
 ${content.head ?? ''}
