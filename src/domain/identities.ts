@@ -1,6 +1,7 @@
 // The platforms a person can link, and how an identity is written on the command line
 // (`github:jdoe`, `feed:https://example.com/feed.xml`) and normalised for storage.
 import { createHash } from 'node:crypto';
+import { withoutTrailingSlashes } from './untrusted-text.js';
 
 export const PLATFORMS = ['github', 'stackexchange', 'feed', 'devto', 'packagist', 'discourse', 'ical'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -23,7 +24,8 @@ export interface IdentityRef {
 export type ParsedIdentity = { ok: true; identity: IdentityRef } | { ok: false; error: string };
 
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const PACKAGIST_VENDOR = /^[a-z0-9]([_.-]?[a-z0-9]+)*$/;
+// Runs of letters and digits joined by single separators; no nested quantifier, so linear.
+const PACKAGIST_VENDOR = /^[a-z0-9]+(?:[_.-][a-z0-9]+)*$/;
 const DEVTO_USER = /^[A-Za-z0-9_]{1,30}$/;
 
 export function parseIdentity(text: string): ParsedIdentity {
@@ -62,7 +64,7 @@ export function normalizeIdentity(platform: Platform, value: string): ParsedIden
       const base = split > 0 ? httpUrl(value.slice(0, split)) : null;
       const username = split > 0 ? value.slice(split + 1) : '';
       if (!base || !/^[A-Za-z0-9_.-]{1,60}$/.test(username)) return fail('FORUM_URL:USERNAME');
-      return ok(platform, `${base.replace(/\/+$/, '')}:${username}`);
+      return ok(platform, `${withoutTrailingSlashes(base)}:${username}`);
     }
   }
 }

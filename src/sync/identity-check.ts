@@ -14,6 +14,7 @@ import { verifyIdentity } from '../store/identities.js';
 import { requireMember } from '../store/members.js';
 import type { Database } from '../store/schema.js';
 import { parseSourcesSettings, type SourcesSettings } from './settings.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const VERIFICATION_ACTOR = 'verification';
 
@@ -61,7 +62,7 @@ export async function checkIdentities(db: Kysely<Database>, config: ProgramConfi
     allowPrivateAddresses: settings.http.allowPrivateAddresses,
     ...options.http,
   });
-  const baseUrl = config.program.baseUrl.replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(config.program.baseUrl);
   const check: Check = (c) => checkOnline(http, settings, c.ref, c.code, `${baseUrl}/ambassadors/${c.handle}`)!;
   const verdicts: IdentityVerdict[] = [];
   for (const candidate of await unverifiedIdentities(db, options)) {

@@ -79,7 +79,20 @@ export function allRoutes(context: WebContext): Route[] {
 
 export async function buildApp(appContext: AppContext): Promise<FastifyInstance> {
   const context = resolveContext(appContext);
-  const app = Fastify({ logger: loggerOptions(appContext.logger), trustProxy: context.web.trustProxy, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({
+    logger: loggerOptions(appContext.logger),
+    trustProxy: proxyTrust(context.web.trustProxy),
+    bodyLimit: 2 * 1024 * 1024,
+    // A request must arrive whole in time: a body dripped a byte at a time cannot hold a
+    // connection (and its share of the server) open indefinitely.
+    requestTimeout: context.web.requestTimeoutMs,
+    connectionTimeout: context.web.connectionTimeoutMs,
+    http: {
+      headersTimeout: Math.min(context.web.requestTimeoutMs, 60_000),
+      // How often Node looks for requests past their timeout (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(context.web.requestTimeoutMs / 4))),
+    },
+  });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => {
     const fields: Record<string, string | string[]> = {};
@@ -200,6 +213,12 @@ async function respond(context: WebContext, route: Route, request: FastifyReques
   }
   if (cacheable && reply.statusCode === 200) context.cache.set(request.url, body, String(reply.getHeader('content-type')));
   return reply.send(body);
+}
+
+/** Fastify's trustProxy from the setting: a hop count becomes "trust the first n hops". */
+function proxyTrust(setting: WebContext['web']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
 }
 
 const SECRET_PARAMS = /([?&](?:token|code|state)=)[^&#]*/gi;

@@ -8,6 +8,7 @@ import { randomToken, setCookie, sign, startSession, unsign } from '../session.j
 import { HttpProblem } from '../errors.js';
 import { ensureAccount } from './sign-in-links.js';
 import { signInPage } from './sign-in.js';
+import { withoutTrailingSlashes } from '../../domain/untrusted-text.js';
 
 const OAUTH_COOKIE = 'amb_oauth';
 
@@ -78,7 +79,7 @@ async function githubUser(context: WebContext, code: string): Promise<GithubUser
   });
   const token = (await tokenResponse.json().catch(() => ({}))) as { access_token?: string };
   if (!tokenResponse.ok || !token.access_token) throw new HttpProblem(502, 'upstream', 'GitHub did not accept the sign-in; try again');
-  const userResponse = await context.fetch(`${github.apiUrl.replace(/\/+$/, '')}/user`, {
+  const userResponse = await context.fetch(`${withoutTrailingSlashes(github.apiUrl)}/user`, {
     headers: { accept: 'application/vnd.github+json', authorization: `Bearer ${token.access_token}`, 'user-agent': 'magento-ambassador' },
     signal: AbortSignal.timeout(10_000),
   });

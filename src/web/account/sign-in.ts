@@ -1,6 +1,7 @@
 // Signing in and out: a one-time link by email (rate limited, and silent about which
 // addresses exist). GitHub sign-in is in github-oauth.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isEmailAddress, MAX_LENGTH } from '../../domain/untrusted-text.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { consumeLoginToken, findMemberByEmail, peekLoginToken } from '../queries/accounts.js';
@@ -31,7 +32,7 @@ export function signInRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const body = formBody(request);
         const email = text(body, 'email').toLowerCase();
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return signInPage(context, request, reply, email, ['email: expected an email address'], 400);
+        if (!isEmailAddress(email)) return signInPage(context, request, reply, email.slice(0, MAX_LENGTH.email), ['email: expected an email address'], 400);
         if (!limiter.hit(`ip:${request.ip}`) || !limiter.hit(`email:${email}`)) {
           return signInPage(context, request, reply, email, ['Too many sign-in requests. Wait a few minutes and try again.'], 429);
         }
