@@ -6,6 +6,7 @@ import { isEmailAddress, MAX_LENGTH } from '../domain/untrusted-text.js';
 import { recordAudit } from './audit.js';
 import { eraseTraces } from './erasure.js';
 import { recordErasures } from './erasure-list.js';
+import { endSessionsOf } from './sessions.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import type { Database, Member } from './schema.js';
 
@@ -139,6 +140,8 @@ export async function changeMemberState(
         actor,
       })
       .execute();
+    // Suspension and withdrawal end every session at once, from whichever entry point.
+    if (change.state !== 'registered') await endSessionsOf(trx, member.id);
     await recordAudit(trx, {
       actor,
       action: `member.${change.state === 'registered' ? 'reinstate' : change.state === 'suspended' ? 'suspend' : 'withdraw'}`,

@@ -6,6 +6,7 @@ import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
 import { notifyReviewDecision } from '../../notify/events.js';
 import { decideReview, listPendingReviews } from '../../store/contributions.js';
 import { UserError } from '../../store/errors.js';
+import { mayActOn } from '../../domain/permissions.js';
 import type { WebContext } from '../context.js';
 import { externalLink, html } from '../html.js';
 import { formBody, list, page, paramsOf, redirect, text, type Route } from '../routing.js';
@@ -16,6 +17,17 @@ import { adminNav } from './nav.js';
 export function reviewRoutes(context: WebContext): Route[] {
   async function decide(request: FastifyRequest, id: number, approve: boolean, reason: string | null) {
     const viewer = request.viewer!.member;
+    const subject = await context.db
+      .selectFrom('contributions')
+      .innerJoin('members', 'members.id', 'contributions.member_id')
+      .select(['members.id', 'members.role'])
+      .where('contributions.id', '=', Number.isSafeInteger(id) ? id : -1)
+      .executeTakeFirst();
+    if (!subject) throw new UserError(`no contribution #${id}`, 'not_found');
+    // Nobody reviews their own work, and a manager reviews only ambassadors' (a bulk decision
+    // reports the refusal per item).
+    const verdict = mayActOn({ memberId: viewer.id, role: viewer.role }, 'review', { memberId: subject.id, role: subject.role });
+    if (!verdict.allowed) throw new UserError(verdict.reason, 'forbidden');
     const row = await decideReview(context.db, context.config, id, { approve, reason, reviewerId: viewer.id }, `web:${viewer.handle}`);
     const member = await context.db.selectFrom('members').select(['id', 'name', 'email', 'handle']).where('id', '=', row.member_id).executeTakeFirstOrThrow();
     await notifyReviewDecision(context.notifier, member, row);
