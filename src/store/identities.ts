@@ -2,7 +2,9 @@
 // link counts once verified; an erased identity is never linked again without a decision.
 import { sql, type Kysely } from 'kysely';
 import { formatIdentity, type IdentityRef } from '../domain/identities.js';
+import type { ProgramConfig } from '../domain/config-schema.js';
 import { recordAudit } from './audit.js';
+import { rescoreMembers } from './rescore.js';
 import { clearErasure, isErased } from './erasure-list.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import type { Database, Identity } from './schema.js';
@@ -176,6 +178,8 @@ export async function verifyIdentity(
       .where('member_id', '=', memberId)
       .where('review_state', '=', 'pending')
       .where(sql<boolean>`metadata->>'awaitsIdentity' = ${String(existing.id)}`)
+      // Calendar events also wait for a manager's trust: verification alone does not release them.
+      .where(sql<boolean>`metadata->>'awaitsTrust' is null`)
       .executeTakeFirst();
     const dropped = await dropRivalClaims(trx, updated);
     await recordAudit(trx, {
@@ -186,6 +190,55 @@ export async function verifyIdentity(
       details: { memberId, method, ...(dropped.length ? { droppedClaims: dropped.length } : {}) },
     });
     return { identity: updated, released: Number(released.numUpdatedRows), dropped };
+  });
+}
+
+/**
+ * A manager marks what a verified identity publishes (a calendar) as trusted, or takes it
+ * back. Trusting releases the events that waited for it; audited either way.
+ */
+export async function setIdentityTrusted(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  identityId: number,
+  trusted: boolean,
+  actor: string,
+  reason: string | null,
+): Promise<{ identity: Identity; released: number }> {
+  return db.transaction().execute(async (trx) => {
+    const identity = await trx.selectFrom('identities').selectAll().where('id', '=', identityId).executeTakeFirst();
+    if (!identity) throw new UserError(`no identity #${identityId}`, 'not_found');
+    const ref = formatIdentity({ platform: identity.platform as IdentityRef['platform'], externalId: identity.external_id });
+    if (trusted && !identity.verified_at) throw new UserError(`${ref} is not verified; verify it before trusting it`, 'conflict');
+    if (trusted === (identity.trusted_at !== null)) throw new UserError(`${ref} is already ${trusted ? 'trusted' : 'not trusted'}`, 'conflict');
+    const updated = await trx
+      .updateTable('identities')
+      .set(trusted ? { trusted_at: new Date(), trusted_by: actor } : { trusted_at: null, trusted_by: null })
+      .where('id', '=', identityId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    let released = 0;
+    if (trusted) {
+      const result = await trx
+        .updateTable('contributions')
+        .set({ review_state: 'counted', updated_at: new Date() })
+        .where('member_id', '=', identity.member_id)
+        .where('review_state', '=', 'pending')
+        .where(sql<boolean>`metadata->>'awaitsTrust' = ${String(identity.id)}`)
+        .executeTakeFirst();
+      released = Number(result.numUpdatedRows);
+      // Released events meet the caps like any other counted contribution.
+      if (released > 0) await rescoreMembers(trx, config, [identity.member_id]);
+    }
+    await recordAudit(trx, {
+      actor,
+      action: trusted ? 'identity.trust' : 'identity.distrust',
+      subjectType: 'identity',
+      subjectId: ref,
+      reason,
+      details: { memberId: identity.member_id, released },
+    });
+    return { identity: updated, released };
   });
 }
 

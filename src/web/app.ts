@@ -29,6 +29,7 @@ import { apiTokenRoutes } from './admin/api-tokens.js';
 import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
 import { formBody, page, type Route, type RouteModule } from './routing.js';
+import { refuseMalformedInput } from './malformed-input.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 
 export type { AppContext } from './context.js';
@@ -109,6 +110,8 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     request.cookies = parseCookies(request.headers.cookie);
     request.viewer = request.cookies[SESSION_COOKIE] ? await loadViewer(context, request) : null;
   });
+  // After the body is parsed and before any handler: NUL bytes and overlong values are a 400.
+  app.addHook('preValidation', async (request) => refuseMalformedInput(request));
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');

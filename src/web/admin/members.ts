@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatIdentity, PLATFORM_LABELS, type Platform } from '../../domain/identities.js';
 import { notifyDroppedClaims, notifyIdentityVerified } from '../../notify/events.js';
 import type { Role } from '../../domain/permissions.js';
-import { listIdentities, verifyIdentity } from '../../store/identities.js';
+import { listIdentities, setIdentityTrusted, verifyIdentity } from '../../store/identities.js';
+import { TRUST_REQUIRED_PLATFORMS } from '../../sync/review-policy.js';
 import { changeMemberState, listMembers, requireMember, setMemberFlags } from '../../store/members.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
@@ -71,6 +72,13 @@ export function memberAdminRoutes(context: WebContext): Route[] {
         const mayManage = permits(request, 'manage', member);
         const mayVerify = permits(request, 'verify', member);
         const mayMerge = permits(request, 'merge', member);
+        const trustControl = (identity: (typeof identities)[number]) => {
+          if (!TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return '';
+          const state = identity.trusted_at ? html` <span class="pill">trusted calendar</span>` : html` <span class="pill">events wait for review</span>`;
+          if (!mayVerify) return state;
+          return html`${state} <form method="post" action="/manage/members/${member.handle}/trust" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}">
+            <input type="hidden" name="trusted" value="${identity.trusted_at ? 'no' : 'yes'}"><button type="submit" class="small${identity.trusted_at ? ' secondary' : ''}">${identity.trusted_at ? 'Stop trusting' : 'Mark calendar trusted'}</button></form>`;
+        };
         return page(context, request, reply, {
           title: `${member.name} · Members`,
           main: html`${adminNav('/manage/members')}<h1>${member.name} <span class="subtle">@${member.handle}</span></h1>
@@ -80,7 +88,7 @@ export function memberAdminRoutes(context: WebContext): Route[] {
             <section class="card"><h2>Identities</h2>
               ${identities.length === 0 ? html`<p>None linked.</p>` : html`<ul class="plain">${identities.map((identity) => html`<li>
                 ${PLATFORM_LABELS[identity.platform as Platform] ?? identity.platform}: <span class="code">${identity.external_id}</span>
-                ${identity.verified_at ? html`<span class="status status-active">verified (${identity.verification_method ?? ''})</span>`
+                ${identity.verified_at ? html`<span class="status status-active">verified (${identity.verification_method ?? ''})</span>${trustControl(identity)}`
                   : html`<span class="status status-lapsing">not verified</span>${identity.verification_code ? html` <span class="meta">code <code>${identity.verification_code}</code></span>` : ''}
                   ${mayVerify ? html`<form method="post" action="/manage/members/${member.handle}/verify" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}"><button type="submit" class="small">Verify</button></form>` : ''}`}
               </li>`)}</ul>`}
@@ -159,6 +167,24 @@ export function memberAdminRoutes(context: WebContext): Route[] {
         await notifyIdentityVerified(context.notifier, context.config, member, identity.id, formatIdentity(ref));
         await notifyDroppedClaims(context.notifier, context.db, context.config, dropped);
         return after(member.handle, `${formatIdentity(ref)} verified; ${released} waiting contribution${released === 1 ? '' : 's'} now count.`)(reply);
+      },
+    },
+    {
+      method: 'POST',
+      url: '/manage/members/:handle/trust',
+      access: 'manager',
+      kind: 'page',
+      summary: "mark a member's calendar trusted (its events count without review) or not",
+      handler: async (request, reply) => {
+        const member = await requireMember(context.db, paramsOf(request).handle ?? '');
+        requirePermission(request, 'verify', member);
+        const body = formBody(request);
+        const id = Number(text(body, 'identityId'));
+        const identity = (await listIdentities(context.db, member.id)).find((i) => i.id === id);
+        if (!identity || !TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such calendar on this member.' });
+        const trusted = text(body, 'trusted') === 'yes';
+        const { released } = await setIdentityTrusted(context.db, context.config, identity.id, trusted, actorOf(request), text(body, 'reason').slice(0, 500) || null);
+        return after(member.handle, trusted ? `Calendar trusted; ${released} waiting event${released === 1 ? '' : 's'} now count.` : 'Calendar no longer trusted: its new events wait for review.')(reply);
       },
     },
     {

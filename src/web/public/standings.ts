@@ -110,7 +110,7 @@ export function standingsRoutes(context: WebContext): Route[] {
       summary: 'published awards of a year',
       handler: async (request, reply) => {
         const year = Number(paramsOf(request).year);
-        const snapshot = Number.isInteger(year) ? await publishedSnapshot(context.db, year) : undefined;
+        const snapshot = Number.isInteger(year) && year >= 2000 && year <= 2999 ? await publishedSnapshot(context.db, year) : undefined;
         if (!snapshot) throw notFound(`the ${paramsOf(request).year} awards are not published`);
         return page(context, request, reply, {
           title: `Ambassador Awards ${year}`,

@@ -134,6 +134,7 @@ export async function verificationCode(db: Kysely<WebDatabase>, identityId: numb
 }
 
 export async function unlinkIdentity(db: Kysely<WebDatabase>, memberId: number, identityId: number, actor: string): Promise<void> {
+  if (!Number.isSafeInteger(identityId) || identityId < 1 || identityId > 2_147_483_647) throw new UserError('no such identity on your profile', 'not_found');
   await db.transaction().execute(async (trx) => {
     const identity = await trx.selectFrom('identities').selectAll().where('id', '=', identityId).where('member_id', '=', memberId).executeTakeFirst();
     if (!identity) throw new UserError('no such identity on your profile', 'not_found');
