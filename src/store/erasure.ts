@@ -67,18 +67,23 @@ export function mentions(text: string, markers: string[]): boolean {
   return markers.some((marker) => findToken(lower, marker.toLowerCase(), 0) !== -1);
 }
 
-/** `text` with every marker replaced by `replacement`. */
+/** `text` with every marker replaced by `replacement`, in one pass per marker. */
 export function redactText(text: string, markers: string[], replacement = '[erased]'): string {
   let out = text;
   for (const marker of markers) {
     const needle = marker.toLowerCase();
-    let lower = out.toLowerCase();
-    let at = findToken(lower, needle, 0);
-    while (at !== -1) {
-      out = `${out.slice(0, at)}${replacement}${out.slice(at + marker.length)}`;
-      lower = out.toLowerCase();
-      at = findToken(lower, needle, at + replacement.length);
+    const lower = out.toLowerCase();
+    // toLowerCase keeps lengths for the characters markers are made of; if not, compare as is.
+    const source = lower.length === out.length ? lower : out;
+    const pieces: string[] = [];
+    let from = 0;
+    for (let at = findToken(source, needle, 0); at !== -1; at = findToken(source, needle, at + needle.length)) {
+      pieces.push(out.slice(from, at), replacement);
+      from = at + needle.length;
     }
+    if (from === 0) continue;
+    pieces.push(out.slice(from));
+    out = pieces.join('');
   }
   return out;
 }
