@@ -154,6 +154,12 @@ export async function eraseTraces(db: Kysely<Database>, person: ErasedPerson, re
     report.statusRows += 1;
   }
 
+  // A reason given for another member's suspension may name them.
+  for (const row of await rowsMentioning(db, 'members', 'id', ['state_reason'], markers)) {
+    await db.updateTable('members').set({ state_reason: redactText(row.state_reason as string, markers) }).where('id', '=', row.key as number).where('id', '!=', member.id).execute();
+    report.statusRows += 1;
+  }
+
   // Other people's contributions may name them (who awarded a label, who reviewed).
   for (const row of await rowsMentioning(db, 'contributions', 'id', ['metadata', 'review_reason'], markers)) {
     await db

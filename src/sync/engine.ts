@@ -198,7 +198,7 @@ export async function storeBatch(
         url: found.url,
         occurredAt: found.occurredAt,
         // Counted, or waiting for verification or review: decided in review-policy.ts.
-        ...initialReview(identity, found),
+        ...initialReview(identity, found, config),
       });
     }
     const result = await upsertContributions(trx, config, inputs);

@@ -69,7 +69,7 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     const db = store.db;
     const zelda = await addMember(db, { handle: ZELDA.handle, name: ZELDA.name, email: ZELDA.email, joinedAt: '2025-03-01', role: 'manager', country: 'Iceland' }, 'test');
     const other = await addMember(db, { handle: 'otto', name: 'Otto Other', email: 'otto@example.org', joinedAt: '2025-03-01' }, 'test');
-    const third = await addMember(db, { handle: 'tess', name: 'Tess Third', email: 'tess@example.org', joinedAt: '2025-03-01' }, 'test');
+    await addMember(db, { handle: 'tess', name: 'Tess Third', email: 'tess@example.org', joinedAt: '2025-03-01' }, 'test');
     const actor = `web:${ZELDA.handle}`;
     const github = await linkIdentity(db, zelda.id, { platform: 'github', externalId: ZELDA.github }, { verified: true, method: 'github-oauth', upstreamId: '90210' }, actor);
     await linkIdentity(db, zelda.id, { platform: 'feed', externalId: ZELDA.feed }, {}, actor);

@@ -299,7 +299,7 @@ describe('erasure and data hygiene', () => {
 
   it('neutralises every spreadsheet formula trigger in CSV exports', () => {
     const csv = toCsv([{ a: "-1+cmd|' /C calc'!A0" }, { a: '  =1+1' }, { a: '\t@SUM(A1)' }, { a: '\r+1' }, { a: '-3' }]);
-    expect(csv.split('\n').slice(1, 6)).toEqual(["'-1+cmd|' /C calc'!A0", "'  =1+1", "\"'\t@SUM(A1)\"", "\"'\r+1\"", '-3']);
+    expect(csv.split('\n').slice(1, 6)).toEqual(["'-1+cmd|' /C calc'!A0", "'  =1+1", "'\t@SUM(A1)", "\"'\r+1\"", '-3']);
   });
 
   it('trusts only the configured proxy hops: a forged X-Forwarded-For does not get around the sign-in limit', async () => {

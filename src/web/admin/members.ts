@@ -5,7 +5,7 @@ import { formatIdentity, PLATFORM_LABELS, type Platform } from '../../domain/ide
 import { notifyDroppedClaims, notifyIdentityVerified } from '../../notify/events.js';
 import type { Role } from '../../domain/permissions.js';
 import { listIdentities, setIdentityTrusted, verifyIdentity } from '../../store/identities.js';
-import { TRUST_REQUIRED_PLATFORMS } from '../../sync/review-policy.js';
+import { needsTrust, TRUST_REQUIRED_PLATFORMS } from '../../sync/review-policy.js';
 import { changeMemberState, listMembers, requireMember, setMemberFlags } from '../../store/members.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
@@ -73,11 +73,12 @@ export function memberAdminRoutes(context: WebContext): Route[] {
         const mayVerify = permits(request, 'verify', member);
         const mayMerge = permits(request, 'merge', member);
         const trustControl = (identity: (typeof identities)[number]) => {
-          if (!TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return '';
-          const state = identity.trusted_at ? html` <span class="pill">trusted calendar</span>` : html` <span class="pill">events wait for review</span>`;
+          if (!needsTrust({ platform: identity.platform, externalId: identity.external_id }, context.config)) return '';
+          const what = identity.platform === 'ical' ? 'calendar' : 'forum';
+          const state = identity.trusted_at ? html` <span class="pill">trusted ${what}</span>` : html` <span class="pill">${identity.platform === 'ical' ? 'events' : 'posts'} wait for review</span>`;
           if (!mayVerify) return state;
           return html`${state} <form method="post" action="/manage/members/${member.handle}/trust" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}">
-            <input type="hidden" name="trusted" value="${identity.trusted_at ? 'no' : 'yes'}"><button type="submit" class="small${identity.trusted_at ? ' secondary' : ''}">${identity.trusted_at ? 'Stop trusting' : 'Mark calendar trusted'}</button></form>`;
+            <input type="hidden" name="trusted" value="${identity.trusted_at ? 'no' : 'yes'}"><button type="submit" class="small${identity.trusted_at ? ' secondary' : ''}">${identity.trusted_at ? 'Stop trusting' : `Mark ${what} trusted`}</button></form>`;
         };
         return page(context, request, reply, {
           title: `${member.name} · Members`,
@@ -174,17 +175,18 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       url: '/manage/members/:handle/trust',
       access: 'manager',
       kind: 'page',
-      summary: "mark a member's calendar trusted (its events count without review) or not",
+      summary: "mark a member's calendar or forum trusted (what it publishes counts without review) or not",
       handler: async (request, reply) => {
         const member = await requireMember(context.db, paramsOf(request).handle ?? '');
         requirePermission(request, 'verify', member);
         const body = formBody(request);
         const id = Number(text(body, 'identityId'));
         const identity = (await listIdentities(context.db, member.id)).find((i) => i.id === id);
-        if (!identity || !TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such calendar on this member.' });
+        if (!identity || !TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such calendar or forum on this member.' });
         const trusted = text(body, 'trusted') === 'yes';
         const { released } = await setIdentityTrusted(context.db, context.config, identity.id, trusted, actorOf(request), text(body, 'reason').slice(0, 500) || null);
-        return after(member.handle, trusted ? `Calendar trusted; ${released} waiting event${released === 1 ? '' : 's'} now count.` : 'Calendar no longer trusted: its new events wait for review.')(reply);
+        const what = identity.platform === 'ical' ? 'Calendar' : 'Forum';
+        return after(member.handle, trusted ? `${what} trusted; ${released} waiting contribution${released === 1 ? '' : 's'} now count.` : `${what} no longer trusted: what it publishes next waits for review.`)(reply);
       },
     },
     {

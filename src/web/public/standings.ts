@@ -13,6 +13,7 @@ import { page, paramsOf, positiveInt, queryOf, type Route } from '../routing.js'
 import { miniStack } from '../views/charts.js';
 import { emptyState, formatPoints, pagination, time } from '../views/components.js';
 import { notFound } from '../errors.js';
+import { antiGamingSection } from './anti-gaming.js';
 
 const LEADERBOARD_PAGE = 50;
 
@@ -130,6 +131,11 @@ export function standingsRoutes(context: WebContext): Route[] {
   ];
 }
 
+/** A winner's name, linked to their profile unless they were erased (no handle left). */
+function winnerName(entry: { handle: string; name: string }) {
+  return entry.handle ? html`<a href="/ambassadors/${entry.handle}">${entry.name}</a>` : html`<span class="former">${entry.name}</span>`;
+}
+
 export function awardsBody(results: AwardResults, showPoints: boolean) {
   const winners = CATEGORIES.filter((c) => results.categoryWinners[c]);
   return html`<section aria-labelledby="awards-${results.year}">
@@ -139,7 +145,7 @@ export function awardsBody(results: AwardResults, showPoints: boolean) {
     <ol class="winners">${results.topAmbassadors.map(
       (entry) => html`<li class="card winner">
         <span class="medal" aria-hidden="true">${entry.rank}</span>
-        <div><p class="winner-name"><a href="/ambassadors/${entry.handle}">${entry.name}</a>${showPoints ? html` <span class="pill">${formatPoints(entry.points)} pts</span>` : ''}</p>
+        <div><p class="winner-name">${winnerName(entry)}${showPoints ? html` <span class="pill">${formatPoints(entry.points)} pts</span>` : ''}</p>
         <p class="citation">${entry.citation}</p></div>
       </li>`,
     )}</ol>
@@ -147,7 +153,7 @@ export function awardsBody(results: AwardResults, showPoints: boolean) {
       ? html`<h3>Category awards</h3><ul class="category-winners">${winners.map((category) => {
           const entry = results.categoryWinners[category]!;
           return html`<li class="card" data-category="${category}"><p class="eyebrow">${CATEGORY_LABELS[category]}</p>
-            <p class="winner-name"><a href="/ambassadors/${entry.handle}">${entry.name}</a></p><p class="citation">${entry.citation}</p></li>`;
+            <p class="winner-name">${winnerName(entry)}</p><p class="citation">${entry.citation}</p></li>`;
         })}</ul>`
       : ''}
   </section>`;
@@ -190,6 +196,7 @@ function scoringBody(context: WebContext) {
       })}</tbody></table>
       <p>Over a limit, a contribution is kept with 0 points and the reason, so nothing is hidden.</p>
     </section>
+    ${antiGamingSection(context)}
     <section class="card"><h2>Status</h2>
       <p>You are an active ambassador for ${config.activity.windowMonths} months after you join and after each counted contribution. In the last
       ${config.activity.lapseWarningDays} days we remind you; after that your status lapses until your next counted contribution. Pending and rejected submissions do not count.</p>
