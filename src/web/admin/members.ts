@@ -25,6 +25,13 @@ export function memberAdminRoutes(context: WebContext): Route[] {
     context.cache.clear();
     return redirect(context, reply, `/manage/members/${handle}`, { kind: 'notice', text });
   };
+  /** The member of the URL and one of their identities (from the form), once the viewer may judge it. */
+  async function identityToJudge(request: FastifyRequest) {
+    const member = await requireMember(context.db, paramsOf(request).handle ?? '');
+    requirePermission(request, 'verify', member);
+    const id = Number(text(formBody(request), 'identityId'));
+    return { member, identity: (await listIdentities(context.db, member.id)).find((i) => i.id === id) };
+  }
   return [
     {
       method: 'GET',
@@ -158,10 +165,7 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'verify an identity',
       handler: async (request, reply) => {
-        const member = await requireMember(context.db, paramsOf(request).handle ?? '');
-        requirePermission(request, 'verify', member);
-        const id = Number(text(formBody(request), 'identityId'));
-        const identity = (await listIdentities(context.db, member.id)).find((i) => i.id === id);
+        const { member, identity } = await identityToJudge(request);
         if (!identity) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such identity on this member.' });
         const ref = { platform: identity.platform as Platform, externalId: identity.external_id };
         const { released, dropped } = await verifyIdentity(context.db, member.id, ref, 'manager', actorOf(request));
@@ -177,11 +181,8 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: "mark a member's calendar or forum trusted (what it publishes counts without review) or not",
       handler: async (request, reply) => {
-        const member = await requireMember(context.db, paramsOf(request).handle ?? '');
-        requirePermission(request, 'verify', member);
+        const { member, identity } = await identityToJudge(request);
         const body = formBody(request);
-        const id = Number(text(body, 'identityId'));
-        const identity = (await listIdentities(context.db, member.id)).find((i) => i.id === id);
         if (!identity || !TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such calendar or forum on this member.' });
         const trusted = text(body, 'trusted') === 'yes';
         const { released } = await setIdentityTrusted(context.db, context.config, identity.id, trusted, actorOf(request), text(body, 'reason').slice(0, 500) || null);

@@ -46,6 +46,10 @@ export async function authenticateIngest(context: WebContext, authorization: str
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!stored) throw new HttpProblem(401, 'unauthorized', 'the API token is not valid');
+  // Two tokens never share a source name: a token in the config file takes its name first.
+  if (context.web.ingestTokens.some((configured) => configured.source === stored.source)) {
+    throw new HttpProblem(403, 'forbidden', `the source "${stored.source}" belongs to a token in the configuration; an admin issues this system a token with its own source name`);
+  }
   await context.wdb.updateTable('api_tokens').set({ last_used_at: context.now() }).where('id', '=', stored.id).execute();
   return { name: stored.name, source: stored.source, kinds: stored.kinds };
 }
