@@ -57,6 +57,7 @@ export function reviewRoutes(context: WebContext): Route[] {
                   <p class="meta"><a href="/ambassadors/${item.handle}">${item.member_name}</a> (@${item.handle}) · ${context.config.kinds[item.kind]?.label ?? item.kind} ·
                     ${isCategory(item.category) ? CATEGORY_LABELS[item.category] : item.category} · ${time(item.occurred_at)} · ${item.source}</p>
                   ${item.evidence_url ? html`<p>Evidence: ${externalLink(item.evidence_url, item.evidence_url)}</p>` : ''}
+                  ${typeof item.metadata.pendingReason === 'string' ? html`<p class="meta">Waiting because ${item.metadata.pendingReason}.</p>` : ''}
                   <p class="explanation"><strong>${formatPoints(item.points)} pts if approved</strong> <span>${item.explanation}</span></p>
                   <p><button type="submit" formaction="/manage/reviews/${item.id}/approve" class="small">Approve</button>
                     <a class="button small secondary" href="/manage/reviews/${item.id}">Reject with a reason…</a></p>
