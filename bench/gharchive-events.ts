@@ -175,7 +175,7 @@ export class ArchiveGenerator {
     const api = `https://api.github.com/repos/${fullName}`;
     const urls = Object.fromEntries(
       ['forks', 'keys{/key_id}', 'collaborators{/collaborator}', 'teams', 'hooks', 'issues/events{/number}', 'events', 'assignees{/user}', 'branches{/branch}', 'tags', 'git/blobs{/sha}', 'git/tags{/sha}', 'git/refs{/sha}', 'git/trees{/sha}', 'statuses/{sha}', 'languages', 'stargazers', 'contributors', 'subscribers', 'subscription', 'commits{/sha}', 'git/commits{/sha}', 'comments{/number}', 'issues/comments{/number}', 'contents/{+path}', 'compare/{base}...{head}', 'merges', '{archive_format}{/ref}', 'downloads', 'issues{/number}', 'pulls{/number}', 'milestones{/number}', 'notifications{?since,all,participating}', 'labels{/name}', 'releases{/id}', 'deployments']
-        .map((part) => [`${part.replace(/\{.*$/, '').replace(/[/.-]+/g, '_').replace(/_$/, '') || 'archive'}_url`, `${api}/${part}`]),
+        .map((part) => [`${part.split('{')[0]!.replace(/[/.-]+/g, '_').replace(/_$/, '') || 'archive'}_url`, `${api}/${part}`]),
     );
     return {
       id: this.int(9e8), node_id: `R_kgDO${this.hex(8)}`, name: fullName.split('/')[1], full_name: fullName, private: false,

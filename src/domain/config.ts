@@ -33,7 +33,7 @@ export function defaultConfig(): ProgramConfig {
   return result.config;
 }
 
-const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^{}]*))?\}/g;
 
 function interpolateEnv(value: unknown, env: Env, path: (string | number)[], problems: string[]): unknown {
   if (typeof value === 'string') {

@@ -1,6 +1,7 @@
 // The platforms a person can link, and how an identity is written on the command line
 // (`github:jdoe`, `feed:https://example.com/feed.xml`) and normalised for storage.
 import { createHash } from 'node:crypto';
+import { MAX_LENGTH, withoutTrailingSlashes } from './untrusted-text.js';
 
 export const PLATFORMS = ['github', 'stackexchange', 'feed', 'devto', 'packagist', 'discourse', 'ical'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -23,12 +24,21 @@ export interface IdentityRef {
 export type ParsedIdentity = { ok: true; identity: IdentityRef } | { ok: false; error: string };
 
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const PACKAGIST_VENDOR = /^[a-z0-9]([_.-]?[a-z0-9]+)*$/;
+// Runs of letters and digits joined by single separators; no nested quantifier, so linear.
+const PACKAGIST_VENDOR = /^[a-z0-9]+(?:[_.-][a-z0-9]+)*$/;
 const DEVTO_USER = /^[A-Za-z0-9_]{1,30}$/;
+
+const MAX_IDENTITY_LENGTH: Partial<Record<Platform, number>> = {
+  github: MAX_LENGTH.githubLogin,
+  stackexchange: 12,
+  packagist: MAX_LENGTH.packagistVendor,
+  devto: 30,
+};
 
 export function parseIdentity(text: string): ParsedIdentity {
   const colon = text.indexOf(':');
-  if (colon <= 0) return { ok: false, error: `expected PLATFORM:ID (e.g. github:jdoe), got "${text}"` };
+  if (colon <= 0) return { ok: false, error: `expected PLATFORM:ID (e.g. github:jdoe), got "${text.slice(0, 80)}"` };
+  if (text.length > MAX_LENGTH.url + 20) return { ok: false, error: `expected PLATFORM:ID of at most ${MAX_LENGTH.url} characters` };
   const platform = text.slice(0, colon).toLowerCase();
   const value = text.slice(colon + 1).trim();
   if (!(PLATFORMS as readonly string[]).includes(platform)) {
@@ -40,8 +50,10 @@ export function parseIdentity(text: string): ParsedIdentity {
 export function normalizeIdentity(platform: Platform, value: string): ParsedIdentity {
   const fail = (expected: string): ParsedIdentity => ({
     ok: false,
-    error: `${platform}: expected ${expected}, got "${value}"`,
+    error: `${platform}: expected ${expected}, got "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`,
   });
+  // Lengths are capped before any pattern looks at the text.
+  if (value.length > (MAX_IDENTITY_LENGTH[platform] ?? MAX_LENGTH.url)) return fail(`at most ${MAX_IDENTITY_LENGTH[platform] ?? MAX_LENGTH.url} characters`);
   switch (platform) {
     case 'github':
       return GITHUB_LOGIN.test(value) ? ok(platform, value) : fail('a GitHub login');
@@ -62,7 +74,7 @@ export function normalizeIdentity(platform: Platform, value: string): ParsedIden
       const base = split > 0 ? httpUrl(value.slice(0, split)) : null;
       const username = split > 0 ? value.slice(split + 1) : '';
       if (!base || !/^[A-Za-z0-9_.-]{1,60}$/.test(username)) return fail('FORUM_URL:USERNAME');
-      return ok(platform, `${base.replace(/\/+$/, '')}:${username}`);
+      return ok(platform, `${withoutTrailingSlashes(base)}:${username}`);
     }
   }
 }

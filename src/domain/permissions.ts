@@ -34,6 +34,8 @@ export type Permission = { allowed: true } | { allowed: false; reason: string };
 const allow: Permission = { allowed: true };
 const deny = (reason: string): Permission => ({ allowed: false, reason });
 
+const article = (role: Role) => (role === 'admin' || role === 'ambassador' ? 'an' : 'a');
+
 export function isStaffRole(role: Role): boolean {
   return role === 'manager' || role === 'admin';
 }
@@ -48,7 +50,7 @@ export function mayActOn(actor: Actor, action: MemberAction, subject: Subject): 
     return actor.role === 'admin' ? allow : deny('only an administrator may do this');
   }
   if (RANK[subject.role] >= RANK[actor.role] && actor.role !== 'admin') {
-    return deny(`a ${actor.role} may not act on a ${subject.role}`);
+    return deny(`${article(actor.role)} ${actor.role} may not act on ${article(subject.role)} ${subject.role}`);
   }
   return allow;
 }

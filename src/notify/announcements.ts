@@ -3,6 +3,7 @@
 // awards announce-due` runs it once): it publishes every draft whose time has come and
 // emails the winners of every published year not yet announced, through the notifier, so
 // each winner is told once even when a run is repeated or crashes half-way.
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { dueAnnouncements, markAnnounced, publishAwards, snapshotResults, unannouncedSnapshots } from '../store/awards.js';
 import type { Store } from '../store/db.js';
@@ -25,7 +26,7 @@ export function programNotifier(store: Store, config: ProgramConfig, now: () => 
     mailer,
     fetch: options.fetch ?? fetch,
     now,
-    baseUrl: config.program.baseUrl.replace(/\/+$/, ''),
+    baseUrl: withoutTrailingSlashes(config.program.baseUrl),
   });
   return withPreferences(notifier, store.db);
 }

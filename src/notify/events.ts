@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import type { AwardResults } from '../domain/awards.js';
-import type { ContributionRow, Member } from '../store/schema.js';
+import type { DroppedClaim } from '../store/identities.js';
+import type { ContributionRow, Database, Member } from '../store/schema.js';
 import { contributionView } from '../store/views.js';
 import type { WebDatabase } from '../web/queries/tables.js';
 import { messages } from './messages.js';
@@ -29,6 +30,23 @@ export function notifyIdentityVerified(notifier: Notifier, config: ProgramConfig
     to: member.email,
     message: messages.identityVerified(config.program.name, member.name, identity, `${notifier.baseUrl}/me/identities`),
   });
+}
+
+/** Tells each person whose unverified claim on an identity was dropped why (another verified it). */
+export async function notifyDroppedClaims(notifier: Notifier, db: Kysely<Database>, config: ProgramConfig, claims: DroppedClaim[]): Promise<void> {
+  if (claims.length === 0) return;
+  const people = await db.selectFrom('members').select(['id', 'name', 'email', 'handle']).where('id', 'in', claims.map((c) => c.memberId)).execute();
+  for (const claim of claims) {
+    const person = people.find((p) => p.id === claim.memberId);
+    if (!person) continue;
+    await notifier.email({
+      key: `claim-dropped:${claim.identityId}`,
+      kind: 'claim-dropped',
+      memberId: person.id,
+      to: person.email,
+      message: messages.claimDropped(config.program.name, person.name, claim.identity, `${notifier.baseUrl}/me/identities`),
+    });
+  }
 }
 
 export async function notifyReviewDecision(notifier: Notifier, member: Person, row: ContributionRow): Promise<void> {

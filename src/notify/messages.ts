@@ -39,6 +39,16 @@ export const messages = {
       href: url,
       label: 'See your identities',
     }),
+  claimDropped: (program: string, name: string, identity: string, url: string) =>
+    message(
+      `Your link to ${identity} was removed`,
+      [
+        `Hello ${name},`,
+        `Another person proved that ${identity} is theirs: they placed its verification code where only the account's owner can, and it is now verified for them. Your unverified link to it was removed, with the contributions it had found while it waited; none of them counted for you.`,
+        `If ${identity} really is yours, reply to this email or ask a program manager of the ${program} to look into it.`,
+      ],
+      { href: url, label: 'See your identities' },
+    ),
   reviewDecision: (name: string, title: string, approved: boolean, reason: string | null, url: string) =>
     message(
       approved ? `Your contribution "${title}" was approved` : `Your contribution "${title}" was not approved`,

@@ -86,7 +86,7 @@ export function unmapIpv4(address: string): string {
 
 /** Why an address may not be contacted, or null when it may. */
 export function addressRefusal(address: string, allowed: BlockList): string | null {
-  const plain = unmapIpv4(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
+  const plain = unmapIpv4(withoutZone(address.replace(/^\[|\]$/g, '')));
   const family = isIP(plain);
   if (family === 0) return `not an IP address: ${address}`;
   const type = family === 4 ? 'ipv4' : 'ipv6';
@@ -127,4 +127,10 @@ export async function resolveAllowedAddress(
   }
   const first = addresses[0]!;
   return { address: unmapIpv4(first.address), family: isIP(unmapIpv4(first.address)) === 6 ? 6 : 4 };
+}
+
+/** An IPv6 address without its zone (`fe80::1%eth0`). */
+function withoutZone(address: string): string {
+  const percent = address.indexOf('%');
+  return percent === -1 ? address : address.slice(0, percent);
 }

@@ -14,6 +14,8 @@ export interface LinkedIdentity {
   /** GitHub login, Stack Exchange user id, feed URL, 'https://forum.example:jdoe', vendor, calendar URL */
   externalId: string;
   verified: boolean;
+  /** A manager marked what this identity publishes (a calendar) as trusted. */
+  trusted?: boolean;
 }
 
 /** What a source found, before scoring. Points and category come from the rules by `kind`. */

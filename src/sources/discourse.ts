@@ -8,6 +8,7 @@ import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor 
 import { SourceError, identitiesOn, type SourceContext } from './context.js';
 import { isHttpStatus } from './http-errors.js';
 import { isoInstant, plainText, safeUrl } from './plain-text.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const discourseSettingsSchema = z.object({
   maxPages: z.number().int().positive().default(20),
@@ -46,7 +47,7 @@ export function parseForumIdentity(externalId: string): { forum: string; usernam
   const forum = safeUrl(externalId.slice(0, at));
   const username = externalId.slice(at + 1);
   if (!forum || !/^[\w.-]{1,60}$/.test(username)) return null;
-  return { forum: forum.replace(/\/+$/, ''), username };
+  return { forum: withoutTrailingSlashes(forum), username };
 }
 
 interface DiscourseCursor {
@@ -62,7 +63,7 @@ export async function* discourseSource(
 ): AsyncGenerator<SourceBatch> {
   const settings = discourseSettingsSchema.parse(rawSettings);
   const state: DiscourseCursor = { newest: { ...((cursor as Partial<DiscourseCursor> | null)?.newest ?? {}) } };
-  const allowed = settings.allowedForums.map((f) => f.replace(/\/+$/, ''));
+  const allowed = settings.allowedForums.map(withoutTrailingSlashes);
   const failures: string[] = [];
   for (const identity of identitiesOn('discourse', identities)) {
     const parsed = parseForumIdentity(identity.externalId);

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import type { HttpClient, HttpResponse } from './http.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const githubUserSchema = z.object({ login: z.string(), type: z.string().optional() }).passthrough();
 const labelSchema = z.object({ name: z.string() }).passthrough();
@@ -75,7 +76,7 @@ export const repositorySchema = z
 export function nextLink(link: string | undefined): string | null {
   if (!link) return null;
   for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    const match = /<([^<>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
     if (match && match[2]!.split(/\s+/).includes('next')) return match[1]!;
   }
   return null;
@@ -90,7 +91,7 @@ export interface GithubApi {
 }
 
 export function githubApi(http: HttpClient, baseUrl: string, token?: string): GithubApi {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(baseUrl);
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
   if (token) headers.authorization = `Bearer ${token}`;
   const toUrl = (pathOrUrl: string) => (/^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
 import { SourceError, identitiesOn, type SourceContext } from './context.js';
 import { isoInstant, plainText, safeUrl } from './plain-text.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const packagistSettingsSchema = z.object({
   baseUrl: z.string().url().default('https://packagist.org'),
@@ -58,12 +59,12 @@ export async function* packagistSource(
   context: SourceContext,
 ): AsyncGenerator<SourceBatch> {
   const settings = packagistSettingsSchema.parse(rawSettings);
-  const base = settings.baseUrl.replace(/\/+$/, '');
-  const metadata = (settings.metadataUrl ?? settings.baseUrl).replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(settings.baseUrl);
+  const metadata = withoutTrailingSlashes(settings.metadataUrl ?? settings.baseUrl);
   const failures: string[] = [];
   for (const identity of identitiesOn('packagist', identities)) {
     const vendor = identity.externalId.trim().toLowerCase();
-    if (!/^[a-z0-9]([_.-]?[a-z0-9]+)*$/.test(vendor)) {
+    if (vendor.length > 100 || !/^[a-z0-9]+(?:[_.-][a-z0-9]+)*$/.test(vendor)) {
       failures.push(`${identity.externalId}: not a Packagist vendor name`);
       continue;
     }

@@ -9,6 +9,7 @@ import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor 
 import { SourceError, asSourceError, identitiesOn, type SourceContext } from './context.js';
 import { HttpError, RateLimitError } from './http-errors.js';
 import { isoInstant, plainText, safeUrl } from './plain-text.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const stackExchangeSettingsSchema = z.object({
   baseUrl: z.string().url().default('https://api.stackexchange.com/2.3'),
@@ -91,13 +92,13 @@ async function callApi(url: string, settings: StackExchangeSettings, context: So
 
 function wrapperError(url: string, body: z.infer<typeof wrapperSchema>, _context: SourceContext): SourceError {
   const detail = `${body.error_name ?? 'error'} (${body.error_id}): ${plainText(body.error_message ?? '', 300)}`;
-  const seconds = /(\d+) seconds?/.exec(body.error_message ?? '')?.[1];
+  const seconds = /\b(\d+) seconds?/.exec(body.error_message ?? '')?.[1];
   const cause = body.error_name === 'throttle_violation' ? new RateLimitError(url, detail, seconds ? new Date(Date.now() + Number(seconds) * 1000) : undefined) : undefined;
   return new SourceError(SOURCE, `${new URL(url).pathname}: ${detail}`, { cause });
 }
 
 function apiUrl(settings: StackExchangeSettings, path: string, query: Record<string, string | number | undefined>): string {
-  const url = new URL(`${settings.baseUrl.replace(/\/+$/, '')}${path}`);
+  const url = new URL(`${withoutTrailingSlashes(settings.baseUrl)}${path}`);
   for (const [name, value] of Object.entries({ ...query, key: settings.key })) if (value !== undefined) url.searchParams.set(name, String(value));
   return url.toString();
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { HttpClient } from './http.js';
 import { githubApi } from './github-api.js';
 import { decodeEntities } from './plain-text.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export interface VerificationResult {
   verified: boolean;
@@ -45,7 +46,7 @@ export async function verifyStackExchange(
   code: string,
 ): Promise<VerificationResult> {
   if (!/^\d{1,12}$/.test(userId)) return { verified: false, method: 'stackexchange-about-me', detail: 'a Stack Exchange user id is a number' };
-  const base = (options.baseUrl ?? 'https://api.stackexchange.com/2.3').replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(options.baseUrl ?? 'https://api.stackexchange.com/2.3');
   const site = options.site ?? 'magento';
   const key = options.key ? `&key=${encodeURIComponent(options.key)}` : '';
   const filterBody = (await http.getJson<{ items?: { filter?: string }[] }>(`${base}/filters/create?include=user.about_me&base=default&unsafe=false${key}`)).data;
@@ -62,7 +63,7 @@ function sameUrl(a: string, b: string): boolean {
   try {
     const x = new URL(decodeEntities(a));
     const y = new URL(b);
-    const norm = (u: URL) => `${u.host.toLowerCase().replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}`;
+    const norm = (u: URL) => `${u.host.toLowerCase().replace(/^www\./, '')}${withoutTrailingSlashes(u.pathname)}`;
     return norm(x) === norm(y);
   } catch {
     return false;

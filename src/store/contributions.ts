@@ -30,6 +30,7 @@ export interface UpsertResult {
 }
 
 const TITLE_MAX = 300;
+const URL_MAX = 2000;
 
 export function kindCategory(config: ProgramConfig, kind: string): string {
   const definition = config.kinds[kind];
@@ -116,7 +117,7 @@ export function validateSubmission(config: ProgramConfig, input: SubmissionInput
   const problems: string[] = [];
   const kind = config.kinds[input.kind];
   if (!kind) {
-    problems.push(`kind: expected one of ${Object.keys(config.kinds).join(', ')}, got "${input.kind}"`);
+    problems.push(`kind: expected one of ${Object.keys(config.kinds).join(', ')}, got "${input.kind.slice(0, 60)}"`);
   } else {
     if (kind.category !== input.category) {
       problems.push(`category: the kind ${input.kind} belongs to ${kind.category}, got "${input.category}"`);
@@ -125,12 +126,12 @@ export function validateSubmission(config: ProgramConfig, input: SubmissionInput
   }
   if (!input.title.trim()) problems.push('title: expected a non-empty text');
   if (input.title.length > TITLE_MAX) problems.push(`title: expected at most ${TITLE_MAX} characters`);
-  if (!isHttpUrl(input.url)) problems.push(`url: expected an http(s) URL, got "${input.url}"`);
-  if (input.evidenceUrl && !isHttpUrl(input.evidenceUrl)) {
-    problems.push(`evidence: expected an http(s) URL, got "${input.evidenceUrl}"`);
+  if (input.url.length > URL_MAX || !isHttpUrl(input.url)) problems.push(`url: expected an http(s) URL of at most ${URL_MAX} characters, got "${input.url.slice(0, 80)}"`);
+  if (input.evidenceUrl && (input.evidenceUrl.length > URL_MAX || !isHttpUrl(input.evidenceUrl))) {
+    problems.push(`evidence: expected an http(s) URL of at most ${URL_MAX} characters, got "${input.evidenceUrl.slice(0, 80)}"`);
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
-    problems.push(`date: expected a date YYYY-MM-DD, got "${input.date}"`);
+    problems.push(`date: expected a date YYYY-MM-DD, got "${input.date.slice(0, 40)}"`);
   }
   return problems;
 }

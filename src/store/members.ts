@@ -1,10 +1,13 @@
 // Members: registration, look-up, suspension and erasure. Every change a manager makes is
 // audited in the same transaction.
 import { sql, type Kysely } from 'kysely';
-import { identityHash } from '../domain/identities.js';
 import { isIsoDate } from '../domain/dates.js';
 import { matchCountry } from '../domain/countries.js';
+import { isEmailAddress, MAX_LENGTH } from '../domain/untrusted-text.js';
 import { recordAudit } from './audit.js';
+import { eraseTraces } from './erasure.js';
+import { recordErasures } from './erasure-list.js';
+import { endSessionsOf } from './sessions.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import type { Database, Member } from './schema.js';
 
@@ -23,16 +26,15 @@ export interface NewMemberInput {
 }
 
 const HANDLE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,38}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validateNewMember(input: NewMemberInput): string[] {
   const problems: string[] = [];
-  if (!HANDLE.test(input.handle)) {
-    problems.push(`handle: expected 2-39 letters, digits, - or _ starting with a letter or digit, got "${input.handle}"`);
+  if (input.handle.length > MAX_LENGTH.handle || !HANDLE.test(input.handle)) {
+    problems.push(`handle: expected 2-39 letters, digits, - or _ starting with a letter or digit, got "${input.handle.slice(0, 60)}"`);
   }
   if (!input.name.trim() || input.name.length > 200) problems.push('name: expected 1-200 characters');
-  if (input.email && !EMAIL.test(input.email)) problems.push(`email: expected an email address, got "${input.email}"`);
-  if (!isIsoDate(input.joinedAt)) problems.push(`joined: expected a date YYYY-MM-DD, got "${input.joinedAt}"`);
+  if (input.email && !isEmailAddress(input.email)) problems.push(`email: expected an email address of at most ${MAX_LENGTH.email} characters, got "${input.email.slice(0, 60)}"`);
+  if (!isIsoDate(input.joinedAt)) problems.push(`joined: expected a date YYYY-MM-DD, got "${input.joinedAt.slice(0, 40)}"`);
   if (input.country?.trim() && !matchCountry(input.country)) problems.push(`country: expected a country name or ISO 3166 code, got "${input.country.slice(0, 60)}"`);
   return problems;
 }
@@ -140,6 +142,8 @@ export async function changeMemberState(
         actor,
       })
       .execute();
+    // Suspension and withdrawal end every session at once, from whichever entry point.
+    if (change.state !== 'registered') await endSessionsOf(trx, member.id);
     await recordAudit(trx, {
       actor,
       action: `member.${change.state === 'registered' ? 'reinstate' : change.state === 'suspended' ? 'suspend' : 'withdraw'}`,
@@ -182,43 +186,31 @@ export async function setMemberFlags(
 }
 
 /**
- * Erases a person: their profile, identities and contributions are deleted, and their
- * identities go on the erasure list (as hashes) so no later sync or import re-creates them.
+ * Erases a person: their profile, identities and contributions are deleted, every trace of
+ * them elsewhere is removed (src/store/erasure.ts), and their verified identities go on the
+ * erasure list (keyed, see erasure-list.ts) so no later sync or import re-creates them. An
+ * unverified claim goes on no list: it proved nothing, and must not lock out the real owner.
  */
-export async function removeMember(db: Kysely<Database>, handle: string, actor: string): Promise<void> {
+export async function removeMember(db: Kysely<Database>, handle: string, actor: string, reason = 'erased at their request'): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const member = await requireMember(trx, handle);
     const identities = await trx
       .selectFrom('identities')
-      .select(['platform', 'external_id'])
+      .select(['platform', 'external_id', 'verified_at'])
       .where('member_id', '=', member.id)
       .execute();
-    if (identities.length > 0) {
-      await trx
-        .insertInto('erasures')
-        .values(
-          identities.map((identity) => ({
-            identity_hash: identityHash({ platform: identity.platform, externalId: identity.external_id }),
-          })),
-        )
-        .onConflict((oc) => oc.column('identity_hash').doNothing())
-        .execute();
-    }
+    const verified = identities.filter((identity) => identity.verified_at !== null);
+    await recordErasures(trx, verified.map((identity) => ({ platform: identity.platform, externalId: identity.external_id })));
     await trx.updateTable('contributions').set({ reviewed_by: null }).where('reviewed_by', '=', member.id).execute();
+    await eraseTraces(trx, { member, identities: identities.map((identity) => ({ platform: identity.platform, externalId: identity.external_id })) }, reason);
     await trx.deleteFrom('members').where('id', '=', member.id).execute();
-    await trx
-      .updateTable('audit_log')
-      .set({ subject_id: `#${member.id}` })
-      .where('subject_type', '=', 'member')
-      .where('subject_id', '=', member.handle)
-      .execute();
     // The audit entry keeps no personal data: only that an erasure happened, and how much.
     await recordAudit(trx, {
-      actor,
+      actor: actor.toLowerCase() === `web:${member.handle}`.toLowerCase() ? `web:#${member.id}` : actor,
       action: 'member.remove',
       subjectType: 'member',
       subjectId: `#${member.id}`,
-      details: { identities: identities.length },
+      details: { identities: identities.length, erasureListed: verified.length },
     });
   });
 }

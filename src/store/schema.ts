@@ -42,6 +42,11 @@ export interface IdentitiesTable {
   flagged_at: Date | null;
   flag_reason: string | null;
   created_at: CreatedAt;
+  /** The upstream's immutable account id (GitHub user id), from an OAuth round trip. */
+  upstream_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A manager marked what this identity publishes (a calendar) as trusted. */
+  trusted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  trusted_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ReviewState = 'counted' | 'pending' | 'rejected' | 'excluded';
@@ -119,6 +124,8 @@ export interface AuditLogTable {
 export interface ErasuresTable {
   identity_hash: string;
   erased_at: CreatedAt;
+  /** 'hmac': keyed under the server secret; 'sha256': written before the key existed. */
+  scheme: ColumnType<'sha256' | 'hmac', 'sha256' | 'hmac' | undefined, 'sha256' | 'hmac'>;
 }
 
 export interface SyncCursorsTable {
@@ -166,6 +173,16 @@ export interface RateLimitHitsTable {
   hits: number;
 }
 
+/** OAuth round trips in flight (single-use state, PKCE verifier). */
+export interface OauthStatesTable {
+  state_hash: string;
+  code_verifier: string;
+  next_path: string;
+  member_id: number | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -206,6 +223,7 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   rate_limit_hits: RateLimitHitsTable;
   member_settings: MemberSettingsTable;
+  oauth_states: OauthStatesTable;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -14,6 +14,7 @@ import { UserError } from '../store/errors.js';
 import { flagIdentity } from '../store/identities.js';
 import type { Database } from '../store/schema.js';
 import { SOURCES, SOURCE_NAMES, type RegisteredSource } from './registry.js';
+import { initialReview } from './review-policy.js';
 import { parseSourcesSettings, type SourcesSettings } from './settings.js';
 import { databaseValidatorStore } from './validator-store.js';
 
@@ -72,7 +73,7 @@ export async function linkedIdentities(db: Kysely<Database>, platforms: string[]
   let query = db
     .selectFrom('identities as i')
     .innerJoin('members as m', 'm.id', 'i.member_id')
-    .select(['i.id', 'i.member_id', 'i.platform', 'i.external_id', 'i.verified_at'])
+    .select(['i.id', 'i.member_id', 'i.platform', 'i.external_id', 'i.verified_at', 'i.trusted_at'])
     .where('i.platform', 'in', platforms)
     .where('m.state', '=', 'registered')
     .where('m.is_bot', '=', false)
@@ -85,6 +86,7 @@ export async function linkedIdentities(db: Kysely<Database>, platforms: string[]
     platform: row.platform,
     externalId: row.external_id,
     verified: row.verified_at !== null,
+    trusted: row.trusted_at !== null,
   }));
 }
 
@@ -195,9 +197,8 @@ export async function storeBatch(
         title: found.title,
         url: found.url,
         occurredAt: found.occurredAt,
-        // What an unverified identity found waits; it counts once the identity is verified.
-        reviewState: identity.verified ? 'counted' : 'pending',
-        metadata: identity.verified ? found.metadata : { ...found.metadata, awaitsIdentity: String(identity.identityId) },
+        // Counted, or waiting for verification or review: decided in review-policy.ts.
+        ...initialReview(identity, found, config),
       });
     }
     const result = await upsertContributions(trx, config, inputs);

@@ -10,10 +10,11 @@ import { PLATFORMS, formatIdentity, type IdentityRef, type Platform } from '../d
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../sources/http.js';
 import { verifyGithub, verifySite, verifyStackExchange, type VerificationResult } from '../sources/verification.js';
 import { UserError } from '../store/errors.js';
-import { verifyIdentity } from '../store/identities.js';
+import { verifyIdentity, type DroppedClaim } from '../store/identities.js';
 import { requireMember } from '../store/members.js';
 import type { Database } from '../store/schema.js';
 import { parseSourcesSettings, type SourcesSettings } from './settings.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export const VERIFICATION_ACTOR = 'verification';
 
@@ -37,6 +38,8 @@ export interface IdentityCheckOptions {
   platform?: string;
   /** Overrides for the HTTP client (tests pass a fake clock). */
   http?: Partial<HttpClientOptions>;
+  /** Told of the unverified claims of other people that a verification dropped. */
+  onDroppedClaims?: (claims: DroppedClaim[]) => Promise<void> | void;
 }
 
 interface Candidate {
@@ -61,11 +64,11 @@ export async function checkIdentities(db: Kysely<Database>, config: ProgramConfi
     allowPrivateAddresses: settings.http.allowPrivateAddresses,
     ...options.http,
   });
-  const baseUrl = config.program.baseUrl.replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(config.program.baseUrl);
   const check: Check = (c) => checkOnline(http, settings, c.ref, c.code, `${baseUrl}/ambassadors/${c.handle}`)!;
   const verdicts: IdentityVerdict[] = [];
   for (const candidate of await unverifiedIdentities(db, options)) {
-    verdicts.push(await checkOne(db, check, candidate));
+    verdicts.push(await checkOne(db, check, candidate, options.onDroppedClaims));
   }
   return verdicts;
 }
@@ -110,7 +113,7 @@ export function checkOnline(http: HttpClient, settings: SourcesSettings, identit
   }
 }
 
-async function checkOne(db: Kysely<Database>, check: Check, candidate: Candidate): Promise<IdentityVerdict> {
+async function checkOne(db: Kysely<Database>, check: Check, candidate: Candidate, onDroppedClaims?: IdentityCheckOptions['onDroppedClaims']): Promise<IdentityVerdict> {
   const verdict = (outcome: CheckOutcome, method: string | null, detail: string, releasedContributions = 0): IdentityVerdict => ({
     member: candidate.handle,
     identity: formatIdentity(candidate.ref),
@@ -133,7 +136,8 @@ async function checkOne(db: Kysely<Database>, check: Check, candidate: Candidate
   }
   if (!result.verified) return verdict('not-verified', result.method, result.detail);
   try {
-    const { released } = await verifyIdentity(db, candidate.memberId, candidate.ref, result.method, VERIFICATION_ACTOR);
+    const { released, dropped } = await verifyIdentity(db, candidate.memberId, candidate.ref, result.method, VERIFICATION_ACTOR);
+    if (dropped.length) await onDroppedClaims?.(dropped);
     return verdict('verified', result.method, result.detail, released);
   } catch (error) {
     if (error instanceof UserError) return verdict('error', result.method, `passed, but not recorded: ${error.message}`);

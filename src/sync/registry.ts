@@ -9,6 +9,7 @@ import { icalSource } from '../sources/ical.js';
 import { packagistSource } from '../sources/packagist.js';
 import { stackExchangeSource } from '../sources/stackexchange.js';
 import { parseSourcesSettings, type SourcesSettings } from './settings.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export interface RegisteredSource {
   name: 'github' | 'stackexchange' | 'feeds' | 'discourse' | 'packagist' | 'ical';
@@ -31,7 +32,7 @@ export const SOURCES: RegisteredSource[] = [
           ? {
               ...identity,
               platform: 'feed',
-              externalId: `${settings.devto.baseUrl.replace(/\/+$/, '')}/feed/${encodeURIComponent(identity.externalId)}`,
+              externalId: `${withoutTrailingSlashes(settings.devto.baseUrl)}/feed/${encodeURIComponent(identity.externalId)}`,
             }
           : identity,
       ),

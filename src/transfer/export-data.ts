@@ -53,7 +53,21 @@ export function toCsv(rows: Record<string, unknown>[]): string {
   );
 }
 
-/** Cells starting with = + - @ are read as formulas by spreadsheets; upstream text is untrusted. */
-function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+/**
+ * Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP "CSV injection"):
+ * a cell starting with = + - @, a tab, a carriage return or a line feed, also after leading
+ * spaces, and the full-width forms some spreadsheets accept. A plain number stays a number.
+ * Upstream and member text is untrusted; `-1+cmd|' /C calc'!A0` starts with a digit after
+ * the minus and is neutralised too.
+ */
+export function neutralizeFormula(value: string): string {
+  if (PLAIN_NUMBER.test(value)) return value;
+  let i = 0;
+  while (i < value.length && value[i] === ' ') i += 1;
+  const first = value[i];
+  if (i > 0 && first === undefined) return value;
+  return first !== undefined && FORMULA_TRIGGERS.has(first) ? `'${value}` : value;
 }
+
+const PLAIN_NUMBER = /^-?\d{1,30}(?:\.\d{1,30})?$/;
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\n', '\uff1d', '\uff0b', '\uff0d', '\uff20']);

@@ -36,6 +36,7 @@ import { apiRoutes, authenticateIngest } from './api/v1.js';
 import { apiDocsRoutes } from './api/openapi.js';
 import { awardsAdminApiRoutes } from './api/awards-admin.js';
 import { formBody, page, type Route, type RouteModule } from './routing.js';
+import { refuseMalformedInput } from './malformed-input.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 
 export type { AppContext } from './context.js';
@@ -93,7 +94,20 @@ export function allRoutes(context: WebContext): Route[] {
 
 export async function buildApp(appContext: AppContext): Promise<FastifyInstance> {
   const context = resolveContext(appContext);
-  const app = Fastify({ logger: loggerOptions(appContext.logger), trustProxy: context.web.trustProxy, bodyLimit: 2 * 1024 * 1024 });
+  const app = Fastify({
+    logger: loggerOptions(appContext.logger),
+    trustProxy: proxyTrust(context.web.trustProxy),
+    bodyLimit: 2 * 1024 * 1024,
+    // A request must arrive whole in time: a body dripped a byte at a time cannot hold a
+    // connection (and its share of the server) open indefinitely.
+    requestTimeout: context.web.requestTimeoutMs,
+    connectionTimeout: context.web.connectionTimeoutMs,
+    http: {
+      headersTimeout: Math.min(context.web.requestTimeoutMs, 60_000),
+      // How often Node looks for requests past their timeout (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(context.web.requestTimeoutMs / 4))),
+    },
+  });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => {
     const fields: Record<string, string | string[]> = {};
@@ -110,6 +124,8 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     request.cookies = parseCookies(request.headers.cookie);
     request.viewer = request.cookies[SESSION_COOKIE] ? await loadViewer(context, request) : null;
   });
+  // After the body is parsed and before any handler: NUL bytes and overlong values are a 400.
+  app.addHook('preValidation', async (request) => refuseMalformedInput(request));
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
@@ -134,13 +150,13 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send(`User-agent: *\nDisallow: /manage\nDisallow: /me\nSitemap: ${context.baseUrl}/sitemap.xml\n`));
 
   for (const route of allRoutes(context)) {
-    app.route({ method: route.method, url: route.url, handler: (request, reply) => handle(context, route, request, reply) });
+    app.route({ method: route.method, url: route.url, config: { kind: route.kind }, handler: (request, reply) => handle(context, route, request, reply) });
   }
 
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, expected } = describeError(error);
     if (!expected) request.log.error({ err: error }, 'request failed');
-    if (request.url.startsWith('/api/')) return reply.code(status).type('application/json; charset=utf-8').send(body);
+    if (answersJson(request)) return reply.code(status).type('application/json; charset=utf-8').send(body);
     return errorPage(context, request, reply, status, body.error.message);
   });
   app.setNotFoundHandler(async (request, reply) => {
@@ -151,6 +167,12 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   if (appContext.scheduleLapseChecks) scheduleLapseChecks(app, context);
   app.addHook('onClose', async () => context.mailer?.close?.());
   return app;
+}
+
+/** Errors of JSON routes (the API, credentials, snapshots) are JSON; everything else a page. */
+function answersJson(request: FastifyRequest): boolean {
+  const config = request.routeOptions.config as { kind?: Route['kind'] } | undefined;
+  return config?.kind === 'api' || request.url.startsWith('/api/');
 }
 
 async function handle(context: WebContext, route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -214,6 +236,12 @@ async function respond(context: WebContext, route: Route, request: FastifyReques
   }
   if (cacheable && reply.statusCode === 200) context.cache.set(request.url, body, String(reply.getHeader('content-type')));
   return reply.send(body);
+}
+
+/** Fastify's trustProxy from the setting: a hop count becomes "trust the first n hops". */
+function proxyTrust(setting: WebContext['web']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
 }
 
 const SECRET_PARAMS = /([?&](?:token|code|state)=)[^&#]*/gi;

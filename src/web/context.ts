@@ -14,6 +14,7 @@ import { defaultIdentityVerifier, type IdentityVerifier } from './identity-verif
 import { webDb, type WebDatabase } from './queries/tables.js';
 import { parseWebSettings, type WebSettings } from './settings.js';
 import { PageCache } from './page-cache.js';
+import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
 export interface AppContext {
   store: Store;
@@ -70,7 +71,7 @@ export function resolveContext(context: AppContext): WebContext {
         : null;
   const doFetch = context.fetch ?? fetch;
   const wdb = webDb(context.store.db);
-  const baseUrl = context.config.program.baseUrl.replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(context.config.program.baseUrl);
   const notifier = withPreferences(createNotifier({ db: wdb, config: context.config, settings: notifications, mailer, fetch: doFetch, now, baseUrl }), context.store.db);
   return {
     store: context.store,

@@ -108,10 +108,24 @@ export function paramsOf(request: FastifyRequest): Record<string, string> {
   return (request.params ?? {}) as Record<string, string>;
 }
 
-/** A safe local path to return to after sign-in: same site, no scheme, no protocol-relative. */
-export function localPath(value: string | undefined, fallback = '/me'): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
+/**
+ * Where to go after sign-in: `value` resolved against the site's address the way a browser
+ * would (`new URL(value, baseUrl)`, which drops tabs and newlines and reads `/\\` as `//`),
+ * kept only when it stays on the site's origin; the path, query and fragment of it, or
+ * `fallback`.
+ */
+export function safeNext(baseUrl: string, value: string | undefined, fallback = '/me'): string {
+  if (!value || value.length > 2000) return fallback;
+  try {
+    const site = new URL(baseUrl);
+    const target = new URL(value, `${site.origin}/`);
+    if (target.origin !== site.origin) return fallback;
+    const path = `${target.pathname}${target.search}${target.hash}`;
+    // What a browser resolves the same way from any page of the site.
+    return path.startsWith('/') && !path.startsWith('//') ? path : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export function positiveInt(value: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {

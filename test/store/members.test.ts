@@ -41,12 +41,12 @@ describe.each(ENGINES)('members and identities on %s', (engine) => {
     ).rejects.toThrow(/handle: .*; name: .*; email: .*; joined: expected a date YYYY-MM-DD, got "2026-02-30"/);
   });
 
-  it('lets one identity belong to one person only, whatever its case', async () => {
+  it('lets one identity be verified for one person only, whatever its case', async () => {
     const jane = await addMember(store.db, { handle: 'jane', name: 'Jane', email: 'j@example.org', joinedAt: '2026-01-05' }, 'test');
     const joe = await addMember(store.db, { handle: 'joe', name: 'Joe', email: 'o@example.org', joinedAt: '2026-01-05' }, 'test');
-    await linkIdentity(store.db, jane.id, id('github:JaneDev'), {}, 'test');
+    await linkIdentity(store.db, jane.id, id('github:JaneDev'), { verified: true }, 'test');
     await expect(linkIdentity(store.db, joe.id, id('github:janedev'), {}, 'test')).rejects.toThrow(
-      'github:janedev is already linked to another member',
+      'github:janedev is already linked to another member and verified',
     );
     await expect(linkIdentity(store.db, jane.id, id('github:JANEDEV'), {}, 'test')).rejects.toThrow('already linked to this member');
     await linkIdentity(store.db, joe.id, id('stackexchange:12345'), { verified: true }, 'test');

@@ -8,10 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncConfig } from '../support/sync-config.js';
 import type { ProgramConfig } from '../../src/domain/config-schema.js';
-import { linkIdentity } from '../../src/store/identities.js';
+import { setIdentityTrusted, linkIdentity } from '../../src/store/identities.js';
 import { addMember, removeMember } from '../../src/store/members.js';
 import { queryStandings } from '../../src/store/standings.js';
 import { runSync, type RunRecord } from '../../src/sync/engine.js';
+import { TRUST_REQUIRED_PLATFORMS } from '../../src/sync/review-policy.js';
 import { ADOBE_ENGINEER, LABEL_BOT, OUTSIDER, REVIEW_BOT } from '../fakes/community-github.js';
 import { buildCommunity, COMMUNITY_NOW, startCommunityServers, type CommunityServers } from '../fakes/community.js';
 import { fakeClock } from '../fakes/server.js';
@@ -77,7 +78,10 @@ describe.each(ENGINES)('a community of %s synced from every source', (engine) =>
     for (const m of community.members) {
       const member = await addMember(store.db, { handle: m.handle, name: m.name, email: `${m.handle}@example.org`, joinedAt: '2025-01-01' }, 'test');
       for (const identity of m.identities) {
-        await linkIdentity(store.db, member.id, { platform: identity.platform, externalId: servers.externalId(identity) }, { verified: identity.verified }, 'test');
+        const row = await linkIdentity(store.db, member.id, { platform: identity.platform, externalId: servers.externalId(identity) }, { verified: identity.verified }, 'test');
+        // The community's calendars and forums are vetted by a manager (untrusted ones wait:
+        // see the review policy and test/web/abuse.test.ts).
+        if (identity.verified && TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) await setIdentityTrusted(store.db, config(), row.id, true, 'test', null);
       }
     }
     for (const m of community.members.filter((member) => member.erased)) await removeMember(store.db, m.handle, 'test');

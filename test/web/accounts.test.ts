@@ -1,8 +1,7 @@
 // Accounts: sign-up with consents, the one-time emailed link, sessions, rate limits, GitHub
 // OAuth against a loopback fake, and an ambassador's self-service pages.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linkIdentity } from '../../src/store/identities.js';
-import { startFakeServer, type FakeServer } from '../fakes/server.js';
+import { startFakeGithubOAuth, type FakeGithubOAuth } from '../fakes/github-oauth.js';
 import { get, post, webTest, type WebTest } from './support.js';
 
 function cookiesOf(response: { headers: Record<string, unknown> }): string {
@@ -94,47 +93,47 @@ describe('sign-up and sign-in', () => {
 
 describe('GitHub sign-in', () => {
   let t: WebTest;
-  let github: FakeServer;
+  let github: FakeGithubOAuth;
   beforeEach(async () => {
-    github = await startFakeServer((request) => {
-      if (request.path === '/login/oauth/access_token') return { json: { access_token: 'gho_test', token_type: 'bearer' } };
-      if (request.path === '/user') {
-        return request.headers.authorization === 'Bearer gho_test' ? { json: { id: 4242, login: 'alice-gh' } } : { status: 401, json: { message: 'Bad credentials' } };
-      }
-      return { status: 404, json: {} };
-    });
-    t = await webTest({
-      config: { web: { github: { clientId: 'client-1', clientSecret: 'secret-1', authorizeUrl: `${github.url}/login/oauth/authorize`, tokenUrl: `${github.url}/login/oauth/access_token`, apiUrl: github.url } } },
-    });
+    github = await startFakeGithubOAuth();
+    t = await webTest({ config: { web: { github: github.settings } } });
   });
   afterEach(async () => {
     await t.close();
     await github.close();
   });
 
-  it('signs in a member whose verified GitHub identity matches, through the OAuth round trip', async () => {
-    const alice = await t.addPerson('alice');
-    await linkIdentity(t.store.db, alice.id, { platform: 'github', externalId: 'alice-gh' }, { verified: true }, 'test');
+  it('links GitHub to a signed-in member, then signs them in through the OAuth round trip', async () => {
+    const alice = await t.as(await t.addPerson('alice'));
+    const startLink = await t.app.inject({ url: '/auth/github?next=/me/identities', headers: { cookie: alice.cookie } });
+    const linked = await t.app.inject({ url: github.approve(String(startLink.headers.location), { id: 4242, login: 'alice-gh' }), headers: { cookie: `${alice.cookie}; ${cookiesOf(startLink)}` } });
+    expect(linked.statusCode).toBe(303);
+    expect(linked.headers.location).toBe('/me/identities');
+    const identity = await t.store.db.selectFrom('identities').selectAll().where('external_id', '=', 'alice-gh').executeTakeFirstOrThrow();
+    expect(identity.verified_at).toBeInstanceOf(Date);
+    expect(identity.upstream_id).toBe('4242');
+
     const start = await t.app.inject({ url: '/auth/github?next=/me/identities' });
     expect(start.statusCode).toBe(302);
     const authorize = new URL(String(start.headers.location));
     expect(authorize.origin + authorize.pathname).toBe(`${github.url}/login/oauth/authorize`);
-    expect(authorize.searchParams.get('client_id')).toBe('client-1');
-    const state = authorize.searchParams.get('state')!;
+    expect(authorize.searchParams.get('client_id')).toBe(github.clientId);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const forged = await t.app.inject({ url: `/auth/github/callback?code=abc&state=wrong`, headers: { cookie: cookiesOf(start) } });
     expect(forged.statusCode).toBe(400);
-    const callback = await t.app.inject({ url: `/auth/github/callback?code=abc&state=${state}`, headers: { cookie: cookiesOf(start) } });
+    const callback = await t.app.inject({ url: github.approve(String(start.headers.location), { id: 4242, login: 'alice-gh' }), headers: { cookie: cookiesOf(start) } });
     expect(callback.statusCode).toBe(303);
     expect(callback.headers.location).toBe('/me/identities');
+    expect(github.exchanges.at(-1)?.outcome).toBe('ok');
     const me = await t.app.inject({ url: '/me', headers: { cookie: cookiesOf(callback) } });
     expect(me.body).toContain('Hello, Alice Tester');
-    expect(callback.body).not.toContain('secret-1');
+    expect(callback.body).not.toContain(github.clientSecret);
   });
 
   it('sends people without a linked account to join', async () => {
     const start = await t.app.inject({ url: '/auth/github' });
-    const state = new URL(String(start.headers.location)).searchParams.get('state')!;
-    const callback = await t.app.inject({ url: `/auth/github/callback?code=abc&state=${state}`, headers: { cookie: cookiesOf(start) } });
+    const callback = await t.app.inject({ url: github.approve(String(start.headers.location), { id: 7, login: 'stranger' }), headers: { cookie: cookiesOf(start) } });
     expect(callback.headers.location).toBe('/join');
   });
 });

@@ -12,7 +12,7 @@ describe('API v1', () => {
   let t: WebTest;
   let alice: Member;
   beforeEach(async () => {
-    t = await webTest({ config: { web: { ingestTokens: [{ name: 'Events platform', source: 'events-platform', token: TOKEN }] } } });
+    t = await webTest({ config: { web: { ingestTokens: [{ name: 'Events platform', source: 'events-platform', kinds: ['talk', 'workshop'], token: TOKEN }] } } });
     alice = await t.addPerson('alice');
     for (const handle of ['bob', 'carol', 'dave', 'erin']) await t.addPerson(handle);
   });

@@ -166,4 +166,43 @@ describe('authorization matrix', () => {
     const response = await post(t.app, manager, `/manage/reviews/${own.id}/approve`);
     expect(response.statusCode).toBe(403);
   });
+
+  it('applies the role ladder to every console action on a member: manager x admin, manager x manager, self-actions', async () => {
+    type Who = 'ambassador' | 'manager' | 'admin';
+    const actions = ['suspend', 'flag', 'verify', 'trust', 'merge', 'set role'] as const;
+    type Action = (typeof actions)[number];
+    // What the rules module says: a manager acts only on ambassadors, and never merges or sets
+    // roles; an admin acts on anyone else; nobody acts on themselves.
+    const expected = (actor: Who, subject: Who | 'self', action: Action): boolean => {
+      if (subject === 'self') return false;
+      if (actor === 'admin') return true;
+      return subject === 'ambassador' && action !== 'merge' && action !== 'set role';
+    };
+    let serial = 0;
+    const failures: string[] = [];
+    for (const actorRole of ['manager', 'admin'] as const) {
+      for (const subjectKind of ['ambassador', 'manager', 'admin', 'self'] as const) {
+        for (const action of actions) {
+          serial += 1;
+          const actorMember = await t.addPerson(`actor${serial}`, actorRole);
+          const subject = subjectKind === 'self' ? actorMember : await t.addPerson(`subject${serial}`, subjectKind);
+          const identity = await linkIdentity(t.store.db, subject.id, action === 'trust' ? { platform: 'ical', externalId: `https://cal${serial}.example/e.ics` } : { platform: 'devto', externalId: `dev${serial}` }, { verified: action === 'trust' }, 'test');
+          const duplicate = await t.addPerson(`dup${serial}`);
+          const actor = await t.as(actorMember);
+          const base = `/manage/members/${subject.handle}`;
+          const response =
+            action === 'suspend' ? await post(t.app, actor, `${base}/state`, { state: 'suspended', reason: 'matrix' })
+            : action === 'flag' ? await post(t.app, actor, `${base}/flags`, { isStaff: 'yes', role: subject.role })
+            : action === 'verify' ? await post(t.app, actor, `${base}/verify`, { identityId: String(identity.id) })
+            : action === 'trust' ? await post(t.app, actor, `${base}/trust`, { identityId: String(identity.id), trusted: 'yes' })
+            : action === 'merge' ? await post(t.app, actor, `${base}/merge`, { duplicate: duplicate.handle, reason: 'matrix' })
+            : await post(t.app, actor, `${base}/flags`, { role: subject.role === 'ambassador' ? 'manager' : 'ambassador' });
+          const want = expected(actorRole, subjectKind, action);
+          const got = response.statusCode === 303 ? true : response.statusCode === 403 ? false : null;
+          if (got !== want) failures.push(`${actorRole} -> ${subjectKind}: ${action} answered ${response.statusCode} (expected ${want ? 'allowed' : 'refused'})`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
 });

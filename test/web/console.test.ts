@@ -64,19 +64,22 @@ describe('manager console', () => {
     await post(t.app, manager, '/manage/members/alice/state', { state: 'registered', reason: 'Cleared up' });
     await post(t.app, manager, '/manage/members/alice/flags', { isStaff: 'yes' });
     expect((await t.store.db.selectFrom('members').select('is_staff').where('id', '=', alice.id).executeTakeFirstOrThrow()).is_staff).toBe(true);
-    const roleByManager = await post(t.app, manager, '/manage/members/alice/flags', { role: 'admin' });
-    expect(roleByManager.statusCode).toBe(403);
-    await post(t.app, admin, '/manage/members/alice/flags', { role: 'manager' });
-    expect((await t.store.db.selectFrom('members').select('role').where('id', '=', alice.id).executeTakeFirstOrThrow()).role).toBe('manager');
 
     const identity = await linkIdentity(t.store.db, alice.id, { platform: 'devto', externalId: 'alice' }, {}, 'test');
     await post(t.app, manager, '/manage/members/alice/verify', { identityId: String(identity.id) });
     expect((await t.store.db.selectFrom('identities').select('verified_at').where('id', '=', identity.id).executeTakeFirstOrThrow()).verified_at).not.toBeNull();
 
+    const roleByManager = await post(t.app, manager, '/manage/members/alice/flags', { role: 'admin' });
+    expect(roleByManager.statusCode).toBe(403);
+    await post(t.app, admin, '/manage/members/alice/flags', { role: 'manager' });
+    expect((await t.store.db.selectFrom('members').select('role').where('id', '=', alice.id).executeTakeFirstOrThrow()).role).toBe('manager');
+
     const duplicate = await t.addPerson('alice2');
     await upsertContributions(t.store.db, t.config, [{ memberId: duplicate.id, source: 'feeds', externalId: 'p1', kind: 'blogPost', title: 'Post', url: 'https://a.example/p', occurredAt: '2026-03-01T00:00:00Z', reviewState: 'counted' }]);
     await linkIdentity(t.store.db, duplicate.id, { platform: 'github', externalId: 'alice-old' }, { verified: true }, 'test');
-    const merged = await post(t.app, manager, '/manage/members/alice/merge', { duplicate: 'alice2', reason: 'Same person, two sign-ups' });
+    // Merging is an administrator's decision.
+    expect((await post(t.app, manager, '/manage/members/alice/merge', { duplicate: 'alice2', reason: 'Same person, two sign-ups' })).statusCode).toBe(403);
+    const merged = await post(t.app, admin, '/manage/members/alice/merge', { duplicate: 'alice2', reason: 'Same person, two sign-ups' });
     expect(merged.statusCode).toBe(303);
     expect(await t.store.db.selectFrom('members').select('id').where('handle', '=', 'alice2').executeTakeFirst()).toBeUndefined();
     expect((await t.store.db.selectFrom('contributions').select('member_id').executeTakeFirstOrThrow()).member_id).toBe(alice.id);
@@ -200,12 +203,17 @@ describe('manager console', () => {
   });
 
   it('issues API tokens that are shown once and stored hashed', async () => {
-    const issued = await post(t.app, admin, '/manage/api-tokens', { name: 'Events platform', source: 'events-platform' });
+    const issued = await post(t.app, admin, '/manage/api-tokens', { name: 'Events platform', source: 'events-platform', kinds: ['eventOrganized', 'talk'] });
     const token = /amb_[A-Za-z0-9_-]+/.exec(issued.body)?.[0];
     expect(token).toBeDefined();
     const list = await get(t.app, admin, '/manage/api-tokens');
     expect(list.body).not.toContain(token!);
-    const row = await t.store.db.selectFrom('api_tokens' as never).selectAll().executeTakeFirstOrThrow() as { token_hash: string };
+    const row = await t.store.db.selectFrom('api_tokens' as never).selectAll().executeTakeFirstOrThrow() as { token_hash: string; kinds: string[] };
     expect(row.token_hash).not.toContain(token!);
+    expect(row.kinds).toEqual(['eventOrganized', 'talk']);
+    // One token per source name.
+    const again = await post(t.app, admin, '/manage/api-tokens', { name: 'Events platform 2', source: 'events-platform', kinds: ['talk'] });
+    expect(again.body).toContain('another token reports as');
+    expect(await t.store.db.selectFrom('api_tokens' as never).selectAll().execute()).toHaveLength(1);
   });
 });

@@ -6,7 +6,9 @@ import { printJson, printLines } from '../output.js';
 import { identityView } from '../../store/views.js';
 import { formatIdentity, parseIdentity, type IdentityRef } from '../../domain/identities.js';
 import { UserError } from '../../store/errors.js';
-import { linkIdentity, verifyIdentity } from '../../store/identities.js';
+import { linkIdentity, verifyIdentity, type DroppedClaim } from '../../store/identities.js';
+import { notifyDroppedClaims } from '../../notify/events.js';
+import { commandNotifier } from '../notifier.js';
 import { requireMember } from '../../store/members.js';
 import { checkIdentities, type IdentityVerdict } from '../../sync/identity-check.js';
 
@@ -31,16 +33,18 @@ export function registerIdentityCommands(program: Command, globals: () => Global
     .option('--allow-erased', 'link an identity of a person who was erased before, on their request')
     .option('--json', 'print JSON')
     .action(async (handle: string, text: string, options) =>
-      withContext(globals(), async ({ store, actor }) => {
+      withContext(globals(), async ({ store, actor, config }) => {
         const ref = identityArgument(text);
         const member = await requireMember(store.db, handle);
+        const dropped: DroppedClaim[] = [];
         const row = await linkIdentity(
           store.db,
           member.id,
           ref,
-          { verified: Boolean(options.verified), method: 'manager', allowErased: Boolean(options.allowErased) },
+          { verified: Boolean(options.verified), method: 'manager', allowErased: Boolean(options.allowErased), onDroppedClaims: (claims) => dropped.push(...claims) },
           actor,
         );
+        await notifyDroppedClaims(commandNotifier(config, store), store.db, config, dropped);
         if (options.json) printJson(identityView(row));
         else printLines([`linked ${formatIdentity(ref)} to ${member.handle}${row.verified_at ? ' (verified)' : ''}`]);
       }),
@@ -51,10 +55,11 @@ export function registerIdentityCommands(program: Command, globals: () => Global
     .description("mark a linked identity verified (a manager's decision)")
     .option('--json', 'print JSON')
     .action(async (handle: string, text: string, options) =>
-      withContext(globals(), async ({ store, actor }) => {
+      withContext(globals(), async ({ store, actor, config }) => {
         const ref = identityArgument(text);
         const member = await requireMember(store.db, handle);
-        const { identity: row, released } = await verifyIdentity(store.db, member.id, ref, 'manager', actor);
+        const { identity: row, released, dropped } = await verifyIdentity(store.db, member.id, ref, 'manager', actor);
+        await notifyDroppedClaims(commandNotifier(config, store), store.db, config, dropped);
         if (options.json) printJson({ ...identityView(row), releasedContributions: released });
         else printLines([`verified ${formatIdentity(ref)} of ${member.handle}; ${released} waiting contributions now count`]);
       }),
@@ -68,7 +73,12 @@ export function registerIdentityCommands(program: Command, globals: () => Global
     .option('--json', 'print JSON')
     .action(async (options) =>
       withContext(globals(), async ({ store, config }) => {
-        const verdicts = await checkIdentities(store.db, config, { memberHandle: options.member, platform: options.platform });
+        const notifier = commandNotifier(config, store);
+        const verdicts = await checkIdentities(store.db, config, {
+          memberHandle: options.member,
+          platform: options.platform,
+          onDroppedClaims: (claims) => notifyDroppedClaims(notifier, store.db, config, claims),
+        });
         // One line per identity: the details are sentences, too long for table columns.
         if (options.json) printJson(verdicts);
         else if (verdicts.length === 0) printLines(['no unverified identities']);

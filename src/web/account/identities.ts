@@ -2,12 +2,13 @@
 // and unlinking.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatIdentity, normalizeIdentity, PLATFORM_LABELS, PLATFORMS, type IdentityRef, type Platform } from '../../domain/identities.js';
-import { notifyIdentityVerified } from '../../notify/events.js';
+import { notifyDroppedClaims, notifyIdentityVerified } from '../../notify/events.js';
 import { linkIdentity, listIdentities, verifyIdentity } from '../../store/identities.js';
 import { UserError } from '../../store/errors.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { SELF_VERIFIABLE } from '../identity-verification.js';
+import { countMemberAction } from '../member-limits.js';
 import { unlinkIdentity, verificationCode } from '../queries/accounts.js';
 import { formBody, page, paramsOf, redirect, text, type Route } from '../routing.js';
 import { csrfField, emptyState, field, problemsList, select, time } from '../views/components.js';
@@ -36,8 +37,9 @@ export function identityRoutes(context: WebContext): Route[] {
         if (!(PLATFORMS as readonly string[]).includes(platform)) return identitiesPage(context, request, reply, [`platform: expected one of ${PLATFORMS.join(', ')}`], 400);
         const parsed = normalizeIdentity(platform as Platform, text(body, 'externalId'));
         if (!parsed.ok) return identitiesPage(context, request, reply, [parsed.error], 400);
+        await countMemberAction(context, me(request).id, 'link');
         try {
-          const row = await linkIdentity(context.db, me(request).id, parsed.identity, {}, actorOf(request));
+          const row = await linkIdentity(context.db, me(request).id, parsed.identity, { maxUnverified: context.web.maxUnverifiedIdentities }, actorOf(request));
           await verificationCode(context.wdb, row.id);
         } catch (error) {
           if (error instanceof UserError) return identitiesPage(context, request, reply, [error.message], 409);
@@ -60,14 +62,16 @@ export function identityRoutes(context: WebContext): Route[] {
         if (!context.verifyIdentity || !SELF_VERIFIABLE.includes(ref.platform)) {
           return redirect(context, reply, '/me/identities', { kind: 'error', text: 'This platform is verified by a program manager; they have been told it waits.' });
         }
+        await countMemberAction(context, member.id, 'check');
         const code = await verificationCode(context.wdb, identity.id);
         const result = await context
           .verifyIdentity(ref, code, `${context.baseUrl}/ambassadors/${member.handle}`)
           .catch((error: Error) => ({ verified: false, method: 'error', detail: `the check could not be made: ${error.message}` }));
         if (!result.verified) return redirect(context, reply, '/me/identities', { kind: 'error', text: `Not verified yet: ${result.detail}.` });
-        await verifyIdentity(context.db, member.id, ref, result.method, actorOf(request));
+        const { dropped } = await verifyIdentity(context.db, member.id, ref, result.method, actorOf(request));
         context.cache.clear();
         await notifyIdentityVerified(context.notifier, context.config, member, identity.id, formatIdentity(ref));
+        await notifyDroppedClaims(context.notifier, context.db, context.config, dropped);
         return redirect(context, reply, '/me/identities', { kind: 'notice', text: `${formatIdentity(ref)} is verified (${result.detail}).` });
       },
     },

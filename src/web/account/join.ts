@@ -5,7 +5,7 @@ import { UserError } from '../../store/errors.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { signUp } from '../queries/accounts.js';
-import { RateLimiter } from '../rate-limit.js';
+import { hitRateLimit } from '../../store/rate-limits.js';
 import { formBody, page, redirect, text, type Route } from '../routing.js';
 import { csrfField, field, problemsList } from '../views/components.js';
 import { csrfToken } from '../session.js';
@@ -14,7 +14,7 @@ import { sendSignInLink } from './sign-in-links.js';
 
 export function joinRoutes(context: WebContext): Route[] {
   const limits = context.web.signInRateLimit;
-  const limiter = new RateLimiter(limits.max, limits.windowMinutes * 60_000, context.now);
+  const limit = { max: limits.max, windowMs: limits.windowMinutes * 60_000 };
 
   function joinPage(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, problems: string[] = [], status = 200) {
     return page(context, request, reply, {
@@ -67,7 +67,7 @@ export function joinRoutes(context: WebContext): Route[] {
           consentTracking: text(body, 'consentTracking'),
           consentPublic: text(body, 'consentPublic'),
         };
-        if (!limiter.hit(`ip:${request.ip}`)) throw new HttpProblem(429, 'rate_limited', 'too many attempts; try again in a few minutes');
+        if (!(await hitRateLimit(context.db, `join:ip:${request.ip}`, limit, context.now())).allowed) throw new HttpProblem(429, 'rate_limited', 'too many attempts; try again in a few minutes');
         try {
           const member = await signUp(
             context.wdb,

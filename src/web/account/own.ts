@@ -26,7 +26,7 @@ export function contributionTable(context: WebContext, rows: Awaited<ReturnType<
 }
 
 export async function ownIdentity(context: WebContext, memberId: number, id: number) {
-  const identity = Number.isInteger(id)
+  const identity = Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647
     ? await context.db.selectFrom('identities').selectAll().where('id', '=', id).where('member_id', '=', memberId).executeTakeFirst()
     : undefined;
   if (!identity) throw notFound('no such identity on your profile');

@@ -1,18 +1,21 @@
 // Signing in and out: a one-time link by email (rate limited, and silent about which
 // addresses exist). GitHub sign-in is in github-oauth.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isEmailAddress, MAX_LENGTH } from '../../domain/untrusted-text.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { consumeLoginToken, findMemberByEmail, peekLoginToken } from '../queries/accounts.js';
-import { RateLimiter } from '../rate-limit.js';
-import { formBody, localPath, page, queryOf, redirect, text, type Route } from '../routing.js';
+import { hitRateLimit } from '../../store/rate-limits.js';
+import { formBody, safeNext, page, queryOf, redirect, text, type Route } from '../routing.js';
 import { csrfField, field, problemsList } from '../views/components.js';
 import { csrfToken, endSession, startSession } from '../session.js';
 import { ensureAccount, sendSignInLink } from './sign-in-links.js';
 
 export function signInRoutes(context: WebContext): Route[] {
   const limits = context.web.signInRateLimit;
-  const limiter = new RateLimiter(limits.max, limits.windowMinutes * 60_000, context.now);
+  const limit = { max: limits.max, windowMs: limits.windowMinutes * 60_000 };
+  // Counted in the database, so every instance agrees on the count.
+  const allowed = async (key: string) => (await hitRateLimit(context.db, `sign-in:${key}`, limit, context.now())).allowed;
   return [
     {
       method: 'GET',
@@ -31,13 +34,13 @@ export function signInRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const body = formBody(request);
         const email = text(body, 'email').toLowerCase();
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return signInPage(context, request, reply, email, ['email: expected an email address'], 400);
-        if (!limiter.hit(`ip:${request.ip}`) || !limiter.hit(`email:${email}`)) {
+        if (!isEmailAddress(email)) return signInPage(context, request, reply, email.slice(0, MAX_LENGTH.email), ['email: expected an email address'], 400);
+        if (!(await allowed(`ip:${request.ip}`)) || !(await allowed(`email:${email}`))) {
           return signInPage(context, request, reply, email, ['Too many sign-in requests. Wait a few minutes and try again.'], 429);
         }
         const member = await findMemberByEmail(context.wdb, email);
         if (member && member.state === 'registered') {
-          await sendSignInLink(context, member, localPath(text(body, 'next'), '/me')).catch((error: Error) => request.log.warn({ err: error.message }, 'sign-in link not sent'));
+          await sendSignInLink(context, member, safeNext(context.baseUrl, text(body, 'next'), '/me')).catch((error: Error) => request.log.warn({ err: error.message }, 'sign-in link not sent'));
         }
         // The same answer whether or not the address is registered.
         return page(context, request, reply, {
@@ -65,7 +68,7 @@ export function signInRoutes(context: WebContext): Route[] {
           title: 'Sign in',
           main: html`<div class="narrow card"><h1>Welcome back, ${member.name}</h1>
             <form method="post" action="/sign-in/link">${csrfField(csrfToken(context, request, reply))}
-              <input type="hidden" name="token" value="${token}"><input type="hidden" name="next" value="${localPath(query.next, '/me')}">
+              <input type="hidden" name="token" value="${token}"><input type="hidden" name="next" value="${safeNext(context.baseUrl, query.next, '/me')}">
               <button type="submit">Continue as @${member.handle}</button></form></div>`,
         });
       },
@@ -82,7 +85,7 @@ export function signInRoutes(context: WebContext): Route[] {
         if (memberId === null) return signInPage(context, request, reply, '', ['This sign-in link is not valid any more. Ask for a new one.'], 400);
         await ensureAccount(context, memberId);
         await startSession(context, reply, memberId);
-        return redirect(context, reply, localPath(text(body, 'next'), '/me'), { kind: 'notice', text: 'You are signed in.' });
+        return redirect(context, reply, safeNext(context.baseUrl, text(body, 'next'), '/me'), { kind: 'notice', text: 'You are signed in.' });
       },
     },
     {
@@ -100,7 +103,7 @@ export function signInRoutes(context: WebContext): Route[] {
 }
 
 export function signInPage(context: WebContext, request: FastifyRequest, reply: FastifyReply, email = '', problems: string[] = [], status = 200) {
-  const next = localPath(queryOf(request).next, '/me');
+  const next = safeNext(context.baseUrl, queryOf(request).next, '/me');
   return page(context, request, reply, {
     title: 'Sign in',
     main: html`<div class="narrow">

@@ -9,6 +9,7 @@ import { html } from '../html.js';
 import { formBody, page, redirect, text, type Route } from '../routing.js';
 import { csrfField, field, problemsList, select } from '../views/components.js';
 import { csrfToken } from '../session.js';
+import { countMemberAction } from '../member-limits.js';
 import { actorOf, me } from './own.js';
 
 export function submissionRoutes(context: WebContext): Route[] {
@@ -51,6 +52,7 @@ export function submissionRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const body = formBody(request);
         const values = { kind: text(body, 'kind'), title: text(body, 'title'), url: text(body, 'url'), date: text(body, 'date'), evidence: text(body, 'evidence') };
+        await countMemberAction(context, me(request).id, 'submit');
         try {
           await submitContribution(
             context.db,

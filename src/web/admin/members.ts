@@ -2,8 +2,10 @@
 // identity, mark staff or bot, and (admins only) change roles.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatIdentity, PLATFORM_LABELS, type Platform } from '../../domain/identities.js';
-import { notifyIdentityVerified } from '../../notify/events.js';
-import { listIdentities, verifyIdentity } from '../../store/identities.js';
+import { notifyDroppedClaims, notifyIdentityVerified } from '../../notify/events.js';
+import type { Role } from '../../domain/permissions.js';
+import { listIdentities, setIdentityTrusted, verifyIdentity } from '../../store/identities.js';
+import { needsTrust, TRUST_REQUIRED_PLATFORMS } from '../../sync/review-policy.js';
 import { changeMemberState, listMembers, requireMember, setMemberFlags } from '../../store/members.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
@@ -12,7 +14,7 @@ import { mergeMembers } from '../queries/accounts.js';
 import { formBody, page, paramsOf, positiveInt, queryOf, redirect, text, type Route } from '../routing.js';
 import { csrfField, emptyState, field, pagination, select, statusBadge, time } from '../views/components.js';
 import { csrfToken } from '../session.js';
-import { forbidden } from '../errors.js';
+import { permits, requirePermission, requireRoleChange } from '../permission-check.js';
 import { adminNav } from './nav.js';
 
 const PAGE = 50;
@@ -23,6 +25,13 @@ export function memberAdminRoutes(context: WebContext): Route[] {
     context.cache.clear();
     return redirect(context, reply, `/manage/members/${handle}`, { kind: 'notice', text });
   };
+  /** The member of the URL and one of their identities (from the form), once the viewer may judge it. */
+  async function identityToJudge(request: FastifyRequest) {
+    const member = await requireMember(context.db, paramsOf(request).handle ?? '');
+    requirePermission(request, 'verify', member);
+    const id = Number(text(formBody(request), 'identityId'));
+    return { member, identity: (await listIdentities(context.db, member.id)).find((i) => i.id === id) };
+  }
   return [
     {
       method: 'GET',
@@ -66,6 +75,18 @@ export function memberAdminRoutes(context: WebContext): Route[] {
         const [status] = await memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] });
         const token = csrfToken(context, request, reply);
         const isAdmin = request.viewer!.member.role === 'admin';
+        // Forms only for what the viewer may do to this person (the handlers check again).
+        const mayManage = permits(request, 'manage', member);
+        const mayVerify = permits(request, 'verify', member);
+        const mayMerge = permits(request, 'merge', member);
+        const trustControl = (identity: (typeof identities)[number]) => {
+          if (!needsTrust({ platform: identity.platform, externalId: identity.external_id }, context.config)) return '';
+          const what = identity.platform === 'ical' ? 'calendar' : 'forum';
+          const state = identity.trusted_at ? html` <span class="pill">trusted ${what}</span>` : html` <span class="pill">${identity.platform === 'ical' ? 'events' : 'posts'} wait for review</span>`;
+          if (!mayVerify) return state;
+          return html`${state} <form method="post" action="/manage/members/${member.handle}/trust" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}">
+            <input type="hidden" name="trusted" value="${identity.trusted_at ? 'no' : 'yes'}"><button type="submit" class="small${identity.trusted_at ? ' secondary' : ''}">${identity.trusted_at ? 'Stop trusting' : `Mark ${what} trusted`}</button></form>`;
+        };
         return page(context, request, reply, {
           title: `${member.name} · Members`,
           main: html`${adminNav('/manage/members')}<h1>${member.name} <span class="subtle">@${member.handle}</span></h1>
@@ -75,13 +96,13 @@ export function memberAdminRoutes(context: WebContext): Route[] {
             <section class="card"><h2>Identities</h2>
               ${identities.length === 0 ? html`<p>None linked.</p>` : html`<ul class="plain">${identities.map((identity) => html`<li>
                 ${PLATFORM_LABELS[identity.platform as Platform] ?? identity.platform}: <span class="code">${identity.external_id}</span>
-                ${identity.verified_at ? html`<span class="status status-active">verified (${identity.verification_method ?? ''})</span>`
+                ${identity.verified_at ? html`<span class="status status-active">verified (${identity.verification_method ?? ''})</span>${trustControl(identity)}`
                   : html`<span class="status status-lapsing">not verified</span>${identity.verification_code ? html` <span class="meta">code <code>${identity.verification_code}</code></span>` : ''}
-                  <form method="post" action="/manage/members/${member.handle}/verify" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}"><button type="submit" class="small">Verify</button></form>`}
+                  ${mayVerify ? html`<form method="post" action="/manage/members/${member.handle}/verify" class="inline">${csrfField(token)}<input type="hidden" name="identityId" value="${identity.id}"><button type="submit" class="small">Verify</button></form>` : ''}`}
               </li>`)}</ul>`}
             </section>
             <section class="card"><h2>Membership</h2>
-              <form method="post" action="/manage/members/${member.handle}/state" class="form">${csrfField(token)}
+              ${mayManage ? html`<form method="post" action="/manage/members/${member.handle}/state" class="form">${csrfField(token)}
                 <input type="hidden" name="state" value="${member.state === 'suspended' ? 'registered' : 'suspended'}">
                 ${field({ name: 'reason', label: member.state === 'suspended' ? 'Reason to reinstate' : 'Reason to suspend', required: true, maxlength: 500 })}
                 <button type="submit" class="${member.state === 'suspended' ? '' : 'danger'}">${member.state === 'suspended' ? 'Reinstate' : 'Suspend'}</button></form>
@@ -89,15 +110,15 @@ export function memberAdminRoutes(context: WebContext): Route[] {
                 <div class="check"><input type="checkbox" id="f-staff" name="isStaff" value="yes"${member.is_staff ? html` checked` : ''}><label for="f-staff">Program staff (not eligible for awards)</label></div>
                 <div class="check"><input type="checkbox" id="f-bot" name="isBot" value="yes"${member.is_bot ? html` checked` : ''}><label for="f-bot">Bot account (left out of leaderboards)</label></div>
                 ${isAdmin ? select({ name: 'role', label: 'Role', value: member.role, choices: ['ambassador', 'manager', 'admin'].map((r) => ({ value: r, label: r })) }) : ''}
-                <button type="submit">Save flags</button></form>
+                <button type="submit">Save flags</button></form>` : html`<p class="meta">You may not change this member's account: ${request.viewer!.member.id === member.id ? 'it is your own' : `a ${request.viewer!.member.role} acts only on members below them`}.</p>`}
             </section>
             </div>
-            <section class="card"><h2>Merge a duplicate into ${member.handle}</h2>
+            ${mayMerge ? html`<section class="card"><h2>Merge a duplicate into ${member.handle}</h2>
               <form method="post" action="/manage/members/${member.handle}/merge" class="form" data-confirm="Merge the duplicate into ${member.handle}? Its record is deleted.">${csrfField(token)}
                 ${field({ name: 'duplicate', label: 'Handle of the duplicate', required: true, hint: 'Its identities and contributions move here; its own record is deleted.' })}
                 ${field({ name: 'reason', label: 'Reason', required: true, maxlength: 500 })}
                 <button type="submit" class="danger">Merge</button></form>
-            </section>`,
+            </section>` : ''}`,
         });
       },
     },
@@ -110,8 +131,8 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const body = formBody(request);
         const state = text(body, 'state') === 'registered' ? 'registered' : 'suspended';
+        requirePermission(request, 'manage', await requireMember(context.db, paramsOf(request).handle ?? ''));
         const member = await changeMemberState(context.db, paramsOf(request).handle ?? '', { state, reason: text(body, 'reason'), effectiveOn: context.today() }, actorOf(request));
-        if (state === 'suspended') await context.wdb.deleteFrom('sessions').where('member_id', '=', member.id).execute();
         return after(member.handle, state === 'suspended' ? 'Suspended.' : 'Reinstated.')(reply);
       },
     },
@@ -125,11 +146,13 @@ export function memberAdminRoutes(context: WebContext): Route[] {
         const body = formBody(request);
         const role = text(body, 'role');
         const current = await requireMember(context.db, paramsOf(request).handle ?? '');
-        if (role && role !== current.role && request.viewer!.member.role !== 'admin') throw forbidden('only an admin changes roles');
+        requirePermission(request, 'manage', current);
+        const changesRole = role !== '' && role !== current.role;
+        if (changesRole) requireRoleChange(request, current, role as Role);
         const flags = {
           isStaff: text(body, 'isStaff') === 'yes',
           isBot: text(body, 'isBot') === 'yes',
-          ...(role && ['ambassador', 'manager', 'admin'].includes(role) && role !== current.role ? { role: role as 'ambassador' } : {}),
+          ...(changesRole ? { role: role as Role } : {}),
         };
         const member = await setMemberFlags(context.db, current.handle, flags, actorOf(request));
         return after(member.handle, 'Flags saved.')(reply);
@@ -142,14 +165,29 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'verify an identity',
       handler: async (request, reply) => {
-        const member = await requireMember(context.db, paramsOf(request).handle ?? '');
-        const id = Number(text(formBody(request), 'identityId'));
-        const identity = (await listIdentities(context.db, member.id)).find((i) => i.id === id);
+        const { member, identity } = await identityToJudge(request);
         if (!identity) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such identity on this member.' });
         const ref = { platform: identity.platform as Platform, externalId: identity.external_id };
-        const { released } = await verifyIdentity(context.db, member.id, ref, 'manager', actorOf(request));
+        const { released, dropped } = await verifyIdentity(context.db, member.id, ref, 'manager', actorOf(request));
         await notifyIdentityVerified(context.notifier, context.config, member, identity.id, formatIdentity(ref));
+        await notifyDroppedClaims(context.notifier, context.db, context.config, dropped);
         return after(member.handle, `${formatIdentity(ref)} verified; ${released} waiting contribution${released === 1 ? '' : 's'} now count.`)(reply);
+      },
+    },
+    {
+      method: 'POST',
+      url: '/manage/members/:handle/trust',
+      access: 'manager',
+      kind: 'page',
+      summary: "mark a member's calendar or forum trusted (what it publishes counts without review) or not",
+      handler: async (request, reply) => {
+        const { member, identity } = await identityToJudge(request);
+        const body = formBody(request);
+        if (!identity || !TRUST_REQUIRED_PLATFORMS.includes(identity.platform)) return redirect(context, reply, `/manage/members/${member.handle}`, { kind: 'error', text: 'No such calendar or forum on this member.' });
+        const trusted = text(body, 'trusted') === 'yes';
+        const { released } = await setIdentityTrusted(context.db, context.config, identity.id, trusted, actorOf(request), text(body, 'reason').slice(0, 500) || null);
+        const what = identity.platform === 'ical' ? 'Calendar' : 'Forum';
+        return after(member.handle, trusted ? `${what} trusted; ${released} waiting contribution${released === 1 ? '' : 's'} now count.` : `${what} no longer trusted: what it publishes next waits for review.`)(reply);
       },
     },
     {
@@ -160,7 +198,11 @@ export function memberAdminRoutes(context: WebContext): Route[] {
       summary: 'merge a duplicate member',
       handler: async (request, reply) => {
         const body = formBody(request);
-        const member = await mergeMembers(context.wdb, context.config, paramsOf(request).handle ?? '', text(body, 'duplicate'), text(body, 'reason'), actorOf(request));
+        const keep = await requireMember(context.db, paramsOf(request).handle ?? '');
+        const duplicate = await requireMember(context.db, text(body, 'duplicate'));
+        requirePermission(request, 'merge', keep);
+        requirePermission(request, 'merge', duplicate);
+        const member = await mergeMembers(context.wdb, context.config, keep.handle, duplicate.handle, text(body, 'reason'), actorOf(request), { byAdmin: request.viewer!.member.role === 'admin' });
         return after(member.handle, `Merged ${text(body, 'duplicate')} into ${member.handle}.`)(reply);
       },
     },

@@ -7,6 +7,7 @@ import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
 import { notifyReviewDecision } from '../../notify/events.js';
 import { decideReview, listPendingReviews } from '../../store/contributions.js';
 import { UserError } from '../../store/errors.js';
+import { mayActOn } from '../../domain/permissions.js';
 import type { WebContext } from '../context.js';
 import { externalLink, html } from '../html.js';
 import { formBody, list, page, paramsOf, redirect, text, type Route } from '../routing.js';
@@ -17,6 +18,17 @@ import { adminNav } from './nav.js';
 export function reviewRoutes(context: WebContext): Route[] {
   async function decide(request: FastifyRequest, id: number, approve: boolean, reason: string | null) {
     const viewer = request.viewer!.member;
+    const subject = await context.db
+      .selectFrom('contributions')
+      .innerJoin('members', 'members.id', 'contributions.member_id')
+      .select(['members.id', 'members.role'])
+      .where('contributions.id', '=', Number.isSafeInteger(id) ? id : -1)
+      .executeTakeFirst();
+    if (!subject) throw new UserError(`no contribution #${id}`, 'not_found');
+    // Nobody reviews their own work, and a manager reviews only ambassadors' (a bulk decision
+    // reports the refusal per item).
+    const verdict = mayActOn({ memberId: viewer.id, role: viewer.role }, 'review', { memberId: subject.id, role: subject.role });
+    if (!verdict.allowed) throw new UserError(verdict.reason, 'forbidden');
     const row = await decideReview(context.db, context.config, id, { approve, reason, reviewerId: viewer.id }, `web:${viewer.handle}`);
     const member = await context.db.selectFrom('members').select(['id', 'name', 'email', 'handle']).where('id', '=', row.member_id).executeTakeFirstOrThrow();
     await notifyReviewDecision(context.notifier, member, row);
@@ -46,6 +58,7 @@ export function reviewRoutes(context: WebContext): Route[] {
                   <p class="meta"><a href="/ambassadors/${item.handle}">${item.member_name}</a> (@${item.handle}) · ${context.config.kinds[item.kind]?.label ?? item.kind} ·
                     ${isCategory(item.category) ? CATEGORY_LABELS[item.category] : item.category} · ${time(item.occurred_at)} · ${item.source}</p>
                   ${item.evidence_url ? html`<p>Evidence: ${externalLink(item.evidence_url, item.evidence_url)}</p>` : ''}
+                  ${typeof item.metadata.pendingReason === 'string' ? html`<p class="meta">Waiting because ${item.metadata.pendingReason}.</p>` : ''}
                   <p class="explanation"><strong>${pointsText(item.points)} if approved</strong> <span>${item.explanation}</span></p>
                   <p><button type="submit" formaction="/manage/reviews/${item.id}/approve" class="small">Approve</button>
                     <a class="button small secondary" href="/manage/reviews/${item.id}">Reject with a reason…</a></p>

@@ -28,6 +28,8 @@ export const ingestBodySchema = z.strictObject({ contributions: z.array(ingestIt
 export interface IngestSource {
   name: string;
   source: string;
+  /** The contribution kinds this token may report. */
+  kinds: string[];
 }
 
 export async function authenticateIngest(context: WebContext, authorization: string | undefined): Promise<IngestSource> {
@@ -35,17 +37,21 @@ export async function authenticateIngest(context: WebContext, authorization: str
   if (!token) throw new HttpProblem(401, 'unauthorized', 'an API token is required: Authorization: Bearer TOKEN');
   const hash = sha256(token);
   for (const configured of context.web.ingestTokens) {
-    if (safeEqual(sha256(configured.token), hash)) return { name: configured.name, source: configured.source };
+    if (safeEqual(sha256(configured.token), hash)) return { name: configured.name, source: configured.source, kinds: configured.kinds };
   }
   const stored = await context.wdb
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'source'])
+    .select(['id', 'name', 'source', 'kinds'])
     .where('token_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!stored) throw new HttpProblem(401, 'unauthorized', 'the API token is not valid');
+  // Two tokens never share a source name: a token in the config file takes its name first.
+  if (context.web.ingestTokens.some((configured) => configured.source === stored.source)) {
+    throw new HttpProblem(403, 'forbidden', `the source "${stored.source}" belongs to a token in the configuration; an admin issues this system a token with its own source name`);
+  }
   await context.wdb.updateTable('api_tokens').set({ last_used_at: context.now() }).where('id', '=', stored.id).execute();
-  return { name: stored.name, source: stored.source };
+  return { name: stored.name, source: stored.source, kinds: stored.kinds };
 }
 
 export async function ingest(context: WebContext, caller: IngestSource, body: unknown) {
@@ -60,17 +66,24 @@ export async function ingest(context: WebContext, caller: IngestSource, body: un
     if (seen.has(item.externalId)) problems.push(`${at}.externalId: "${item.externalId}" appears twice in the batch`);
     seen.add(item.externalId);
     if (!context.config.kinds[item.kind]) problems.push(`${at}.kind: expected one of ${Object.keys(context.config.kinds).join(', ')}, got "${item.kind}"`);
+    else if (!caller.kinds.includes(item.kind)) {
+      problems.push(`${at}.kind: this token may report ${caller.kinds.length ? caller.kinds.join(', ') : 'no kinds (an admin issues a token with its kinds)'}, got "${item.kind}"`);
+    }
     if (!item.handle === !item.identity) {
       problems.push(`${at}: expected exactly one of handle or identity`);
       continue;
     }
+    // Counted only for a registered member, named by handle or through a verified identity;
+    // for a suspended member or an unverified claim it waits as pending.
     let memberId: number | undefined;
+    let waitsFor: { identityId?: number; reason: string } | null = null;
     if (item.handle) {
       const member = await findMember(context.db, item.handle);
       if (!member || member.state === 'withdrawn') problems.push(`${at}.handle: no ambassador "${item.handle}"`);
       else {
         memberId = member.id;
         handles.set(member.id, member.handle);
+        if (member.state !== 'registered') waitsFor = { reason: 'reported for a suspended member' };
       }
     } else {
       const ref = parseIdentity(item.identity!);
@@ -78,8 +91,13 @@ export async function ingest(context: WebContext, caller: IngestSource, body: un
       else if (await isErased(context.db, ref.identity)) problems.push(`${at}.identity: belongs to a person who asked to be erased`);
       else {
         const found = await findIdentity(context.db, ref.identity);
-        if (!found) problems.push(`${at}.identity: "${item.identity}" is not linked to any ambassador`);
-        else memberId = found.member_id;
+        const member = found ? await context.db.selectFrom('members').select(['id', 'state']).where('id', '=', found.member_id).executeTakeFirst() : undefined;
+        if (!found || !member || member.state === 'withdrawn') problems.push(`${at}.identity: "${item.identity}" is not linked to any ambassador`);
+        else {
+          memberId = found.member_id;
+          if (!found.verified_at) waitsFor = { identityId: found.id, reason: 'the identity is not verified yet' };
+          else if (member.state !== 'registered') waitsFor = { reason: 'reported for a suspended member' };
+        }
       }
     }
     const occurredAt = item.occurredAt.length === 10 ? `${item.occurredAt}T12:00:00Z` : item.occurredAt;
@@ -93,8 +111,13 @@ export async function ingest(context: WebContext, caller: IngestSource, body: un
         title: item.title,
         url: item.url ?? null,
         occurredAt,
-        reviewState: 'counted',
-        metadata: { ...(item.metadata ?? {}), reportedBy: caller.name },
+        reviewState: waitsFor ? 'pending' : 'counted',
+        metadata: {
+          ...(item.metadata ?? {}),
+          reportedBy: caller.name,
+          ...(waitsFor ? { pendingReason: waitsFor.reason } : {}),
+          ...(waitsFor?.identityId !== undefined ? { awaitsIdentity: String(waitsFor.identityId) } : {}),
+        },
       });
     }
   }
@@ -120,7 +143,7 @@ export async function ingest(context: WebContext, caller: IngestSource, body: un
       .where('source', '=', caller.source)
       .where('external_id', 'in', created)
       .execute();
-    for (const row of rows) await notifyContributionCounted(context.notifier, { handle: row.handle }, row);
+    for (const row of rows) if (row.review_state === 'counted') await notifyContributionCounted(context.notifier, { handle: row.handle }, row);
   }
   context.cache.clear();
   return { source: caller.source, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged };

@@ -21,6 +21,7 @@ import { authenticateIngest, ingest } from './ingest.js';
 import { openApiDocument } from './openapi.js';
 import { settingsOf, statusFor, visibleMember } from '../public/privacy.js';
 import { matchCountry } from '../../domain/countries.js';
+import { countMemberAction } from '../member-limits.js';
 
 function publicMember(member: Member) {
   return { handle: member.handle, name: member.name, country: member.country, company: member.company, bio: member.bio, avatarUrl: member.avatar_url, joinedAt: member.joined_at };
@@ -42,9 +43,14 @@ function contributionJson(context: WebContext, row: ContributionRow & { handle?:
   };
 }
 
-const isHandleCursor = (v: Record<string, unknown>): v is { h: string } => typeof v.h === 'string';
-const isTimeCursor = (v: Record<string, unknown>): v is { t: string; i: number } => typeof v.t === 'string' && typeof v.i === 'number';
-const isRankCursor = (v: Record<string, unknown>): v is { r: number } => typeof v.r === 'number';
+// A cursor is only ever one this API gave out: a handle, a row id, a time, a rank. Anything
+// else (negative, fractional, out of range, not a date) is refused with 400 before any query.
+const MAX_ROW_ID = 2_147_483_647;
+const isRowId = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_ROW_ID;
+const isHandleCursor = (v: Record<string, unknown>): v is { h: string } => typeof v.h === 'string' && v.h.length <= 39;
+const isTimeCursor = (v: Record<string, unknown>): v is { t: string; i: number } =>
+  typeof v.t === 'string' && v.t.length <= 40 && !Number.isNaN(Date.parse(v.t)) && Math.abs(Date.parse(v.t)) < 8.64e15 && isRowId(v.i);
+const isRankCursor = (v: Record<string, unknown>): v is { r: number } => isRowId(v.r);
 
 export function apiRoutes(context: WebContext): Route[] {
   const api = (route: Omit<Route, 'kind'>): Route => ({ ...route, kind: 'api' });
@@ -229,7 +235,7 @@ export function apiRoutes(context: WebContext): Route[] {
       summary: 'the published awards of a year',
       handler: async (request) => {
         const year = Number(paramsOf(request).year);
-        const snapshot = Number.isInteger(year) ? await publishedSnapshot(context.db, year) : undefined;
+        const snapshot = Number.isInteger(year) && year >= 2000 && year <= 2999 ? await publishedSnapshot(context.db, year) : undefined;
         if (!snapshot) throw notFound(`the ${paramsOf(request).year} awards are not published`);
         const results = snapshotResults(snapshot);
         const showPoints = scoresVisibleTo(context, request.viewer);
@@ -271,6 +277,7 @@ export function apiRoutes(context: WebContext): Route[] {
         const body = (request.body ?? {}) as Record<string, unknown>;
         const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
         const member = request.viewer!.member;
+        await countMemberAction(context, member.id, 'submit');
         const kind = str('kind');
         const row = await submitContribution(
           context.db,
@@ -304,6 +311,6 @@ export { authenticateIngest };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    ingestSource?: { name: string; source: string };
+    ingestSource?: import('./ingest.js').IngestSource;
   }
 }

@@ -74,7 +74,9 @@ function provenance(results: AwardResults, snapshot: AwardSnapshotRow | undefine
 export function awardsAnnouncement(results: AwardResults, options: AnnouncementOptions): Html {
   const winners = CATEGORIES.filter((c) => results.categoryWinners[c]);
   const recognised = results.recognisedCount ?? results.eligibleCount;
-  const link = (handle: string, name: string) => (options.preview ? html`<a href="/ambassadors/${handle}">${name}</a>` : html`<a href="${awardPath(results.year, handle)}">${name}</a>`);
+  // An erased winner keeps the rank but no handle: their name shows as plain text, unlinked.
+  const link = (handle: string, name: string) =>
+    !handle ? html`<span class="former">${name}</span>` : options.preview ? html`<a href="/ambassadors/${handle}">${name}</a>` : html`<a href="${awardPath(results.year, handle)}">${name}</a>`;
   const level = options.standalone ? 2 : 3;
   const publicExcluded = results.ineligible.filter((e) => (e.kind === 'staff' || e.kind === 'bot' || e.reason === 'program staff') && (e.rank ?? Infinity) <= Math.max(results.topAmbassadors.length, 1) + results.ineligible.length);
   return html`<section class="announcement" aria-labelledby="awards-${results.year}">
@@ -86,7 +88,7 @@ export function awardsAnnouncement(results: AwardResults, options: AnnouncementO
     <ol class="winners">${results.topAmbassadors.map(
       (entry) => html`<li class="card winner">
         <span class="medal" aria-hidden="true">${entry.rank}</span>
-        <div><p class="winner-name">${link(entry.handle, entry.name)} <span class="meta">@${entry.handle} · rank ${entry.rank}</span>${options.showPoints ? html` <span class="pill">${pointsText(entry.points)}</span>` : ''}</p>
+        <div><p class="winner-name">${link(entry.handle, entry.name)} <span class="meta">${entry.handle ? `@${entry.handle} · ` : ''}rank ${entry.rank}</span>${options.showPoints ? html` <span class="pill">${pointsText(entry.points)}</span>` : ''}</p>
         <p class="citation">${entry.citation}</p></div>
       </li>`,
     )}</ol>` : ''}

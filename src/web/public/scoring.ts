@@ -9,6 +9,7 @@ import { whereFound } from '../../sources/kinds-found.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { time } from '../views/components.js';
+import { antiGamingSection } from './anti-gaming.js';
 
 export type ScoringSection = (context: WebContext, rules: RulesVersion) => Html;
 
@@ -102,7 +103,7 @@ const visibility: ScoringSection = (context) =>
   html`<p>Scores are ${context.config.visibility.scores === 'public' ? 'public: points and explanations show on every profile' : 'private: only you and the program managers see your points and their explanations'}.</p>`;
 
 /** The sections of the page, top to bottom. Add a section by adding its function here. */
-export const SCORING_SECTIONS: ScoringSection[] = [pointsByKind, adjustments, status, awards, history, visibility];
+export const SCORING_SECTIONS: ScoringSection[] = [pointsByKind, adjustments, antiGamingSection, status, awards, history, visibility];
 
 export function scoringBody(context: WebContext): Html {
   const versions = rulesVersions(context.config);

@@ -136,10 +136,15 @@ export async function verificationCode(db: Kysely<WebDatabase>, identityId: numb
 }
 
 export async function unlinkIdentity(db: Kysely<WebDatabase>, memberId: number, identityId: number, actor: string): Promise<void> {
+  if (!Number.isSafeInteger(identityId) || identityId < 1 || identityId > 2_147_483_647) throw new UserError('no such identity on your profile', 'not_found');
   await db.transaction().execute(async (trx) => {
     const identity = await trx.selectFrom('identities').selectAll().where('id', '=', identityId).where('member_id', '=', memberId).executeTakeFirst();
     if (!identity) throw new UserError('no such identity on your profile', 'not_found');
     await trx.deleteFrom('identities').where('id', '=', identityId).execute();
+    // The GitHub account it was bound to no longer signs this member in.
+    if (identity.upstream_id && identity.platform === 'github') {
+      await trx.updateTable('accounts').set({ github_user_id: null }).where('member_id', '=', memberId).where('github_user_id', '=', identity.upstream_id).execute();
+    }
     await recordAudit(coreDb(trx), {
       actor,
       action: 'identity.unlink',
@@ -154,12 +159,42 @@ export async function unlinkIdentity(db: Kysely<WebDatabase>, memberId: number, 
  * Merges a duplicate into the member to keep: identities and contributions move, the
  * duplicate's own record goes (it is not an erasure: nothing is put on the erasure list).
  */
-export async function mergeMembers(db: Kysely<WebDatabase>, config: ProgramConfig, keepHandle: string, duplicateHandle: string, reason: string, actor: string): Promise<Member> {
+export async function mergeMembers(
+  db: Kysely<WebDatabase>,
+  config: ProgramConfig,
+  keepHandle: string,
+  duplicateHandle: string,
+  reason: string,
+  actor: string,
+  options: { byAdmin?: boolean } = {},
+): Promise<Member> {
   if (!reason.trim()) throw new UserError('a reason is required');
   return db.transaction().execute(async (trx) => {
     const keep = await requireMember(coreDb(trx), keepHandle);
     const duplicate = await requireMember(coreDb(trx), duplicateHandle);
     if (keep.id === duplicate.id) throw new UserError('a member cannot be merged into themselves');
+    // A merge hands the duplicate's way in (role, GitHub sign-in) to the member kept: only an
+    // administrator decides that.
+    const account = await trx.selectFrom('accounts').select('github_user_id').where('member_id', '=', duplicate.id).executeTakeFirst();
+    const signInIdentity = await trx
+      .selectFrom('identities')
+      .select('id')
+      .where('member_id', '=', duplicate.id)
+      .where('verified_at', 'is not', null)
+      .where((eb) => eb.or([eb('verification_method', '=', 'github-oauth'), eb('upstream_id', 'is not', null)]))
+      .executeTakeFirst();
+    if (!options.byAdmin && (duplicate.role !== 'ambassador' || account?.github_user_id || signInIdentity)) {
+      throw new UserError(`${duplicate.handle} holds a role or a verified sign-in identity; only an administrator may merge it`, 'forbidden');
+    }
+    const keptAccount = await trx.selectFrom('accounts').select('github_user_id').where('member_id', '=', keep.id).executeTakeFirst();
+    const movesGithub = Boolean(account?.github_user_id) && keptAccount !== undefined && !keptAccount.github_user_id;
+    // Both may link the same identity: one row stays, the verified one if either is.
+    const keptLinks = await trx.selectFrom('identities').selectAll().where('member_id', '=', keep.id).execute();
+    for (const link of await trx.selectFrom('identities').selectAll().where('member_id', '=', duplicate.id).execute()) {
+      const twin = keptLinks.find((k) => k.platform === link.platform && k.external_id.toLowerCase() === link.external_id.toLowerCase());
+      if (!twin) continue;
+      await trx.deleteFrom('identities').where('id', '=', twin.verified_at || !link.verified_at ? link.id : twin.id).execute();
+    }
     const identities = await trx.updateTable('identities').set({ member_id: keep.id }).where('member_id', '=', duplicate.id).executeTakeFirst();
     const contributions = await trx.updateTable('contributions').set({ member_id: keep.id }).where('member_id', '=', duplicate.id).executeTakeFirst();
     await trx.updateTable('contributions').set({ reviewed_by: keep.id }).where('reviewed_by', '=', duplicate.id).execute();
@@ -167,13 +202,15 @@ export async function mergeMembers(db: Kysely<WebDatabase>, config: ProgramConfi
       await trx.updateTable('members').set({ joined_at: duplicate.joined_at }).where('id', '=', keep.id).execute();
     }
     await trx.deleteFrom('members').where('id', '=', duplicate.id).execute();
+    // The GitHub sign-in goes with the identities, decided by the administrator who merged.
+    if (movesGithub) await trx.updateTable('accounts').set({ github_user_id: account!.github_user_id }).where('member_id', '=', keep.id).execute();
     await recordAudit(coreDb(trx), {
       actor,
       action: 'member.merge',
       subjectType: 'member',
       subjectId: keep.handle,
       reason,
-      details: { merged: duplicate.handle, identities: Number(identities.numUpdatedRows), contributions: Number(contributions.numUpdatedRows) },
+      details: { merged: duplicate.handle, identities: Number(identities.numUpdatedRows), contributions: Number(contributions.numUpdatedRows), githubSignInMoved: movesGithub },
     });
     await rescoreMembers(coreDb(trx), config, [keep.id]);
     return requireMember(coreDb(trx), keep.handle);

@@ -36,6 +36,8 @@ export interface ApiTokensTable {
   name: string;
   token_hash: string;
   source: string;
+  /** The contribution kinds the token may report. */
+  kinds: ColumnType<string[], string[] | undefined, string[]>;
   created_by: string;
   created_at: CreatedAt;
   last_used_at: Date | null;
