@@ -46,11 +46,14 @@ export type Stability = 'stable' | 'RC' | 'beta' | 'alpha' | 'dev';
  * (Magento's `2.4.7-p1`) are stable. Null when the version does not start with a number.
  */
 export function composerStability(input: string): Stability | null {
-  const version = input.slice(0, 100).replace(/#.*$/, '').trim().toLowerCase();
+  const beforeHash = input.slice(0, 100);
+  const version = (beforeHash.includes('#') ? beforeHash.slice(0, beforeHash.indexOf('#')) : beforeHash).trim().toLowerCase();
   if (version.startsWith('dev-') || version.endsWith('-dev')) return 'dev';
   const numeric = /^v?\d+(?:\.\d+)*/.exec(version);
   if (!numeric) return null;
-  const rest = version.slice(numeric[0].length).replace(/\+.*$/, '');
+  const afterNumbers = version.slice(numeric[0].length);
+  // Build metadata (+build.5) does not change stability.
+  const rest = afterNumbers.includes('+') ? afterNumbers.slice(0, afterNumbers.indexOf('+')) : afterNumbers;
   if (!rest) return 'stable';
   const modifier = /^[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p)([\d.-]*?)([.-]?dev)?$/.exec(rest);
   if (!modifier) return /^[.-]?dev$/.test(rest) ? 'dev' : null;
