@@ -34,6 +34,8 @@ export interface CalendarOccurrence {
   occurrenceKey: string;
   /** The RECURRENCE-ID of a moved or modified instance, as an instant, else null. */
   recurrenceId: string | null;
+  /** That RECURRENCE-ID as read (date, floating or zoned), else null. */
+  recurrenceStart: OccurrenceStart | null;
   status: string | null;
   summary: string;
   location: string;
@@ -316,6 +318,7 @@ export function readCalendar(input: string, options: CalendarReadOptions): Calen
       recurring,
       occurrenceKey: rid ? instantOfStart(rid) : instantOfStart(start),
       recurrenceId: rid && item.isRecurrenceException() ? instantOfStart(rid) : null,
+      recurrenceStart: rid && item.isRecurrenceException() ? rid : null,
       status: status ? status.toUpperCase() : null,
       summary: textValue(item.component, 'summary'),
       location: textValue(item.component, 'location'),

@@ -276,7 +276,15 @@ function atomLink(doc: FeedDocument, parent: Element, keys: string[], rel: strin
 }
 
 function categories(values: string[]): string[] {
-  return [...new Set(values.map((c) => cleanText(c, 100)).filter(Boolean))].slice(0, 30);
+  return [...new Set(values.map((c) => cleanText(c, 200)).filter(Boolean))].slice(0, 60);
+}
+
+/** Tags of an item as feedparser reads them: category, dc:subject, itunes:category and itunes:keywords. */
+function tagsOf(doc: FeedDocument, item: Element): string[] {
+  const tags = doc.children(item, 'category', 'dc:subject').map((c) => xmlText(c) || doc.attr(c, 'term') || '');
+  for (const category of doc.children(item, 'itunes:category')) tags.push(doc.attr(category, 'text') ?? '');
+  for (const keywords of doc.children(item, 'itunes:keywords')) tags.push(...xmlText(keywords).split(','));
+  return categories(tags);
 }
 
 function parseRss(doc: FeedDocument, channel: Element, items: Element[], maxEntries: number): ParsedFeed {
@@ -300,7 +308,7 @@ function parseRss(doc: FeedDocument, channel: Element, items: Element[], maxEntr
       link,
       canonicalLink: atomLink(doc, item, ['atom:link'], 'canonical') ?? doc.url(doc.child(item, 'feedburner:origlink'), xmlText(doc.child(item, 'feedburner:origlink'))),
       publishedAt: parseFeedDate(xmlText(date)),
-      categories: categories(doc.children(item, 'category', 'dc:subject').map((c) => xmlText(c) || doc.attr(c, 'term') || '')),
+      categories: tagsOf(doc, item),
       summary: FeedText.html(summary),
       enclosures: enclosuresOf(doc, item),
       video: doc.child(item, 'media:group') !== undefined || (link !== null && VIDEO_HOSTS.test(link)),

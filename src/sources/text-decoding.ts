@@ -13,7 +13,7 @@ export interface DecodedText {
   /** The WHATWG name of the encoding used, e.g. 'utf-8', 'windows-1252'. */
   encoding: string;
   /** Where the encoding came from. */
-  from: 'bom' | 'declaration' | 'http' | 'default';
+  from: 'bom' | 'declaration' | 'http' | 'default' | 'fallback';
 }
 
 /** The charset parameter of a Content-Type header value, or null. */
@@ -59,7 +59,21 @@ export function xmlDeclaredEncoding(bytes: Uint8Array): string | null {
   return label && /^(utf-?16|ucs-?2)/.test(label) ? null : label;
 }
 
+/**
+ * UTF-8 that is not UTF-8 (a Latin-1 feed declaring nothing or the wrong thing) is read as
+ * windows-1252, as feedparser and browsers do, instead of turning every accent into U+FFFD.
+ */
+function decodeUtf8OrFallback(bytes: Uint8Array, from: DecodedText['from']): DecodedText {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: 'utf-8', from };
+  } catch {
+    return { ...decodeWith(bytes, new TextDecoder('windows-1252'), 'fallback') };
+  }
+}
+
 function decodeWith(bytes: Uint8Array, decoder: TextDecoder, from: DecodedText['from']): DecodedText {
+  if (decoder.encoding === 'utf-8' && from !== 'bom' && from !== 'fallback') return decodeUtf8OrFallback(bytes, from);
   const legacy = !decoder.encoding.startsWith('utf-') && iconv.encodingExists(decoder.encoding);
   // TextDecoder removes a BOM of its own encoding; a stray one of another is removed below.
   const text = legacy ? iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), decoder.encoding) : decoder.decode(bytes);
