@@ -3,9 +3,11 @@
 // - instants come from the event's own zone (calendar-zones.ts): TZID as an IANA or Windows
 //   name, else the calendar's VTIMEZONE (registered nowhere but here), floating times in the
 //   calendar's X-WR-TIMEZONE, else UTC; all-day dates stay dates;
-// - recurrences are expanded by ical.js from DTSTART (the rule needs its anchor), with an
-//   iteration budget, skipping what lies before the window and capping what is kept, so a
-//   weekly series that started years ago still yields its recent occurrences;
+// - recurrences are expanded by ical.js from DTSTART, or from a later anchor whole periods on
+//   for rules where that yields the same occurrences (fastForwardStart), skipping what lies
+//   before the window and keeping the latest occurrences up to a cap, within iteration budgets
+//   per event and per calendar: a weekly series that started years ago still yields its recent
+//   occurrences, and a hostile rule costs a bounded time;
 // - a moved occurrence (RECURRENCE-ID) is reported at its new start; an orphan instance (no
 //   master) as a single event; an event without UID gets a stable id from its content;
 // - known real-world deviations are repaired before parsing (UTF-8 BOM, `BYDAY=MO, TU`, dates
@@ -54,6 +56,8 @@ export interface CalendarReadOptions {
   maxEvents?: number;
   /** Rule iterations allowed per event (a minutely rule from 1970 is cut here, with a warning). */
   maxIterationsPerEvent?: number;
+  /** Rule iterations allowed for the whole calendar (thousands of hostile rules cost no more). */
+  maxIterationsPerCalendar?: number;
 }
 
 export interface CalendarReadResult {
@@ -240,6 +244,39 @@ function readComponents(text: string, warnings: string[]): ICAL.Component[] {
   }
 }
 
+function wallMsOf(time: ICAL.Time): number {
+  return Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+}
+
+const PERIOD_SECONDS: Record<string, number> = { SECONDLY: 1, MINUTELY: 60, HOURLY: 3600, DAILY: 86_400, WEEKLY: 7 * 86_400 };
+
+/**
+ * A later anchor for a series that started long before the window, so iterating costs what the
+ * window holds, not the series' age: for a single RRULE of fixed-length periods (SECONDLY to
+ * WEEKLY) without COUNT, moving DTSTART by whole multiples of INTERVAL periods in wall-clock time
+ * yields the same occurrences from there on. A rule that skips whole periods (WEEKLY;BYMONTH=1)
+ * may then keep fewer than `maxKept` of a crowded window. Null when that does not hold (COUNT, MONTHLY, YEARLY,
+ * several rules) or the series is recent: then the rule is iterated from DTSTART.
+ */
+function fastForwardStart(event: ICAL.Event, dtstart: ICAL.Time, windowFrom: number, windowTo: number, maxKept: number): ICAL.Time | null {
+  const rules = event.component.getAllProperties('rrule');
+  if (rules.length !== 1 || event.component.hasProperty('exrule')) return null;
+  const rule = rules[0]!.getFirstValue() as ICAL.Recur;
+  const period = PERIOD_SECONDS[rule.freq];
+  if (!period || rule.count) return null;
+  const step = period * Math.max(1, rule.interval || 1);
+  // Only the latest `maxKept` occurrences are kept: a window holding more periods than that is
+  // entered where the kept ones begin (each period holds at least one occurrence in the common case).
+  const from = Math.max(windowFrom, windowTo - (maxKept + 2) * step * 1000);
+  // Keep two steps and two days of margin before the window (zone offsets, moved occurrences).
+  const gap = (from - 2 * 86_400_000 - wallMsOf(dtstart)) / 1000;
+  const steps = Math.floor(gap / step) - 2;
+  if (steps <= 0) return null;
+  const start = dtstart.clone();
+  start.adjust(0, 0, 0, steps * step);
+  return start;
+}
+
 function isExcluded(event: ICAL.Event, time: ICAL.Time): boolean {
   for (const property of event.component.getAllProperties('exdate')) {
     for (const value of property.getValues()) if (value instanceof ICAL.Time && (value.isDate ? value.year === time.year && value.month === time.month && value.day === time.day : value.compare(time) === 0)) return true;
@@ -252,7 +289,8 @@ export function readCalendar(input: string, options: CalendarReadOptions): Calen
   const warnings: string[] = [];
   const maxKept = options.maxOccurrencesPerEvent ?? 500;
   const maxEvents = options.maxEvents ?? 5000;
-  const maxIterations = options.maxIterationsPerEvent ?? 100_000;
+  const maxIterations = options.maxIterationsPerEvent ?? 20_000;
+  let calendarBudget = options.maxIterationsPerCalendar ?? 100_000;
   const from = options.from.getTime();
   const to = options.to.getTime();
   const roots = readComponents(repairCalendarText(input), warnings);
@@ -330,6 +368,7 @@ export function readCalendar(input: string, options: CalendarReadOptions): Calen
     return t >= from && t < to;
   };
 
+  let budgetWarned = false;
   for (const event of [...masters, ...orphans]) {
     try {
       if (!event.component.hasProperty('dtstart')) continue;
@@ -339,24 +378,34 @@ export function readCalendar(input: string, options: CalendarReadOptions): Calen
         if (inWindow(occurrence)) occurrences.push(occurrence);
         continue;
       }
+      if (calendarBudget <= 0) {
+        // Single events are still read; further series are not expanded.
+        if (!budgetWarned) warnings.push(`stopped expanding recurrences after ${options.maxIterationsPerCalendar ?? 100_000} occurrences in this calendar`);
+        budgetWarned = true;
+        continue;
+      }
       const kept: CalendarOccurrence[] = [];
-      const iterator = event.iterator();
-      let iterations = 0;
       const dtstart = event.startDate;
+      const fastForward = fastForwardStart(event, dtstart, from, to, maxKept);
+      const iterator = event.iterator(fastForward ?? undefined);
+      let iterations = 0;
       for (let next = iterator.next(); next; next = iterator.next()) {
         iterations += 1;
-        if (iterations === 1 && next.compare(dtstart) > 0 && !isExcluded(event, dtstart)) {
+        calendarBudget -= 1;
+        if (iterations === 1 && !fastForward && next.compare(dtstart) > 0 && !isExcluded(event, dtstart)) {
           // DTSTART always counts as the first occurrence (RFC 5545), even off the rule's pattern.
           const first = describe(event, event, dtstart, dtstartTzid, true, null);
           if (inWindow(first)) kept.push(first);
         }
-        if (iterations > maxIterations) {
-          warnings.push(`${event.uid.slice(0, 80)}: stopped expanding after ${maxIterations} occurrences`);
+        if (iterations > maxIterations || calendarBudget < 0) {
+          warnings.push(`${event.uid.slice(0, 80)}: stopped expanding after ${iterations - 1} occurrences`);
           break;
         }
+        // Wall-clock time is within a day of the instant: skip and stop without zone arithmetic.
         // The rule's own time decides when to stop: a moved occurrence may start later than its slot.
-        const slot = startOf(next, dtstartTzid, zones);
-        if (Date.parse(instantOfStart(slot)) >= to + 31 * 86_400_000) break;
+        const wall = wallMsOf(next);
+        if (wall >= to + 2 * 86_400_000) break;
+        if (wall < from - 31 * 86_400_000 && !(event.exceptions as unknown as Record<string, unknown>)[next.toString()]) continue;
         const details = event.getOccurrenceDetails(next);
         const item = details.item;
         const startTzid = item === event ? dtstartTzid : tzidOf(item.component, 'dtstart');

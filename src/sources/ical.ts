@@ -75,7 +75,7 @@ export async function* icalSource(
   for (const identity of identitiesOn('ical', identities)) {
     try {
       const response = await context.http.get(identity.externalId, { untrusted: true, maxBytes: settings.maxBytes, headers: { accept: 'text/calendar, */*;q=0.5' } });
-      const read = readCalendarContributions(decodeText(response.body, response.charset).text, identity.externalId, identity.identityId, context.now, settings);
+      const read = readCalendarContributions(decodeText(response.body, response.charset, { legacyFallback: true }).text, identity.externalId, identity.identityId, context.now, settings);
       for (const warning of read.warnings.slice(0, 5)) context.log?.(`ical: ${identity.externalId}: ${warning}`);
       yield { contributions: read.contributions, cursor: null };
     } catch (error) {

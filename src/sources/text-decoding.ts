@@ -72,30 +72,34 @@ function decodeUtf8OrFallback(bytes: Uint8Array, from: DecodedText['from']): Dec
   }
 }
 
-function decodeWith(bytes: Uint8Array, decoder: TextDecoder, from: DecodedText['from']): DecodedText {
-  if (decoder.encoding === 'utf-8' && from !== 'bom' && from !== 'fallback') return decodeUtf8OrFallback(bytes, from);
+function decodeWith(bytes: Uint8Array, decoder: TextDecoder, from: DecodedText['from'], legacyFallback = false): DecodedText {
+  if (legacyFallback && decoder.encoding === 'utf-8' && from !== 'bom' && from !== 'fallback') return decodeUtf8OrFallback(bytes, from);
   const legacy = !decoder.encoding.startsWith('utf-') && iconv.encodingExists(decoder.encoding);
   // TextDecoder removes a BOM of its own encoding; a stray one of another is removed below.
   const text = legacy ? iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), decoder.encoding) : decoder.decode(bytes);
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: decoder.encoding, from };
 }
 
-/** Decodes an XML document (feeds): BOM, then the XML declaration, then HTTP charset, then UTF-8. */
+/** Decodes an XML document (feeds): BOM, then the XML declaration, then HTTP charset, then UTF-8 (else windows-1252). */
 export function decodeXml(bytes: Uint8Array, httpCharset?: string | null): DecodedText {
   const bom = bomEncoding(bytes);
   if (bom) return decodeWith(bytes, new TextDecoder(bom), 'bom');
   const declared = decoderFor(xmlDeclaredEncoding(bytes));
-  if (declared) return decodeWith(bytes, declared, 'declaration');
+  if (declared) return decodeWith(bytes, declared, 'declaration', true);
   const http = decoderFor(httpCharset);
-  if (http) return decodeWith(bytes, http, 'http');
-  return decodeWith(bytes, new TextDecoder('utf-8'), 'default');
+  if (http) return decodeWith(bytes, http, 'http', true);
+  return decodeWith(bytes, new TextDecoder('utf-8'), 'default', true);
 }
 
-/** Decodes a text document without a declaration of its own (calendars, JSON): BOM, HTTP charset, UTF-8. */
-export function decodeText(bytes: Uint8Array, httpCharset?: string | null): DecodedText {
+/**
+ * Decodes a text document without a declaration of its own: BOM, HTTP charset, UTF-8. With
+ * `legacyFallback` (calendars, which Outlook writes in windows-1252 without saying so), bytes that
+ * are not UTF-8 are read as windows-1252; without it (JSON) invalid sequences become U+FFFD.
+ */
+export function decodeText(bytes: Uint8Array, httpCharset?: string | null, options: { legacyFallback?: boolean } = {}): DecodedText {
   const bom = bomEncoding(bytes);
   if (bom) return decodeWith(bytes, new TextDecoder(bom), 'bom');
   const http = decoderFor(httpCharset);
-  if (http) return decodeWith(bytes, http, 'http');
-  return decodeWith(bytes, new TextDecoder('utf-8'), 'default');
+  if (http) return decodeWith(bytes, http, 'http', options.legacyFallback);
+  return decodeWith(bytes, new TextDecoder('utf-8'), 'default', options.legacyFallback);
 }

@@ -96,7 +96,7 @@ function readCalendars(window: { from: string; to: string }) {
   const out: Record<string, { occurrences: string[]; warnings: string[] } | { error: string }> = {};
   for (const name of readdirSync(path.join(CORPORA, 'calendars')).sort()) {
     try {
-      const read = readCalendar(decodeText(readFileSync(path.join(CORPORA, 'calendars', name))).text, {
+      const read = readCalendar(decodeText(readFileSync(path.join(CORPORA, 'calendars', name)), null, { legacyFallback: true }).text, {
         calendarUrl: `https://calendars.example/corpus/${name}`,
         from: new Date(`${window.from}T00:00:00Z`),
         to: new Date(`${window.to}T00:00:00Z`),

@@ -141,3 +141,20 @@ describe('calendars as real producers write them', () => {
     expect(warnings.join(' ')).toMatch(/broken@example.org/);
   });
 });
+
+describe('calendars built to cost', () => {
+  it('stops expanding a hostile rule within its budget, keeping the rest of the calendar', () => {
+    const hostile = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...Array.from({ length: 20 }, (_, i) => [`BEGIN:VEVENT`, `UID:secondly-${i}@x.example`, 'DTSTART:19700101T000000Z', 'RRULE:FREQ=SECONDLY;COUNT=100000000', 'SUMMARY:Every second since 1970', 'END:VEVENT']).flat(), 'BEGIN:VEVENT', 'UID:fine@x.example', 'DTSTART:20260110T100000Z', 'SUMMARY:Fine', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    const { contributions, warnings } = readCalendarContributions(hostile, 'https://x.example/c.ics', 1, NOW, settings);
+    expect(contributions.map((c) => c.externalId)).toContain('fine@x.example');
+    expect(warnings.join(' ')).toMatch(/stopped expanding recurrences after 100000 occurrences in this calendar/);
+  });
+
+  it('keeps the latest occurrences of a crowded series without iterating its whole window', () => {
+    const minutely = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:minutely@x.example', 'DTSTART:20000101T000000Z', 'RRULE:FREQ=MINUTELY', 'SUMMARY:Every minute', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    const { contributions, warnings } = readCalendarContributions(minutely, 'https://x.example/m.ics', 1, NOW, settings);
+    expect(warnings).toEqual([]);
+    expect(contributions).toHaveLength(settings.maxOccurrencesPerEvent);
+    expect(contributions.at(-1)!.occurredAt).toBe('2026-01-15T12:00:00.000Z');
+  });
+});

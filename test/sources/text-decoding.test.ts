@@ -28,4 +28,10 @@ describe('text decoding', () => {
     expect(xmlDeclaredEncoding(Buffer.from('<?xml version="1.0" encoding="UTF-16"?>'))).toBeNull();
     expect(decodeText(latin1('SUMMARY:Caf\xe9'), 'windows-1252').text).toBe('SUMMARY:Caf\u00e9');
   });
+
+  it('reads bytes that are not UTF-8 as windows-1252 for documents, and as U+FFFD for JSON', () => {
+    expect(decodeXml(latin1('<rss><title>Not\xedcias</title></rss>'), null)).toMatchObject({ text: '<rss><title>Not\u00edcias</title></rss>', from: 'fallback' });
+    expect(decodeText(latin1('SUMMARY:Caf\xe9'), null, { legacyFallback: true }).text).toBe('SUMMARY:Caf\u00e9');
+    expect(decodeText(latin1('{"t":"Caf\xe9"}'), 'utf-8').text).toBe('{"t":"Caf\ufffd"}');
+  });
 });
