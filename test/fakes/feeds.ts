@@ -103,7 +103,11 @@ export const rdfFeed = `<?xml version="1.0"?>
   </item>
 </rdf:RDF>`;
 
-export const malformedXml = `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>Magento</item></channel>`;
+/** A response cut off before its first element: nothing a lenient reader can read. */
+export const malformedXml = `<?xml version="1.0"?>\n<rss version="2.0"`;
+
+/** Unclosed and mismatched tags, which feedparser (and we) read as far as they go. */
+export const unclosedTagsRss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>Magento</item></channel>`;
 
 export const entityBomb = `<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -4,7 +4,7 @@ import { parseFeed } from '../../src/sources/feed-parser.js';
 import { feedsSource } from '../../src/sources/feeds.js';
 import { createHttpClient, type HttpClient } from '../../src/sources/http.js';
 import { memoryValidatorStore } from '../../src/sources/validators.js';
-import { atomTextConstructs, bomAndWhitespaceRss, devtoRss, entityBomb, latin1Rss, malformedXml, planetRss, podcastRss, rdfFeed, windows1252Rss, wordpressRss, youtubeAtom } from '../fakes/feeds.js';
+import { atomTextConstructs, bomAndWhitespaceRss, devtoRss, entityBomb, latin1Rss, malformedXml, planetRss, unclosedTagsRss, podcastRss, rdfFeed, windows1252Rss, wordpressRss, youtubeAtom } from '../fakes/feeds.js';
 import { fakeClock, startFakeServer, type FakeServer } from '../fakes/server.js';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
@@ -18,7 +18,7 @@ beforeAll(async () => {
       case '/youtube': return xml(youtubeAtom);
       case '/podcast': return xml(podcastRss);
       case '/rdf': return xml(rdfFeed);
-      case '/broken': return xml('<html><body>This page has moved</body></html>');
+      case '/broken': return xml(malformedXml);
       case '/bomb': return xml(entityBomb);
       case '/latin1': return { body: latin1Rss(), headers: { 'content-type': 'text/xml' } };
       case '/cp1252': return { body: windows1252Rss(), headers: { 'content-type': 'application/rss+xml; charset=windows-1252' } };
@@ -52,9 +52,9 @@ describe('feed parser', () => {
     expect(() => parseFeed(entityBomb)).toThrow(/declares XML entities/);
   });
   it('reads malformed XML as far as it goes, like feedparser, and reports non-feeds', () => {
-    expect(parseFeed(malformedXml).entries.map((e) => e.title)).toEqual(['Magento']);
+    expect(parseFeed(unclosedTagsRss).entries.map((e) => e.title)).toEqual(['Magento']);
+    expect(() => parseFeed(malformedXml)).toThrow(/not well-formed XML: no root element/);
     expect(() => parseFeed('<html><body>hi</body></html>')).toThrow(/not an RSS, Atom or RDF feed/);
-    expect(() => parseFeed('just text, no markup')).toThrow(/no root element/);
   });
 });
 
@@ -152,7 +152,7 @@ describe('feeds source', () => {
     expect(contributions.map((c) => c.title)).toEqual(['Magento cron explained']);
     expect(batches.flatMap((b) => b.goneIdentities ?? [])).toEqual([{ identityId: 6, reason: expect.stringContaining('HTTP 404') }]);
     expect(error?.message).toMatch(/^feeds: 3 feed\(s\) failed/);
-    expect(error?.message).toContain('/broken: not an RSS, Atom or RDF feed');
+    expect(error?.message).toContain('/broken: not well-formed XML');
     expect(error?.message).toContain('/bomb: the document declares XML entities');
     expect(error?.message).toMatch(/\/huge.*exceeds the 5242880-byte limit/);
   });
