@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
 import { SourceError, identitiesOn, type SourceContext } from './context.js';
-import { parseFeed, type FeedEntry } from './feed-parser.js';
+import { parseFeedBytes, type FeedEntry } from './feed-parser.js';
 import { isHttpStatus } from './http-errors.js';
 
 export const feedsSettingsSchema = z.object({
@@ -73,11 +73,15 @@ export async function* feedsSource(
   const settings = feedsSettingsSchema.parse(rawSettings);
   const state: FeedsCursor = { titles: { ...((cursor as Partial<FeedsCursor> | null)?.titles ?? {}) } };
   const failures: string[] = [];
-  for (const identity of identitiesOn('feed', identities)) {
+  // A post in two feeds (a cross-post, a planet) has one owner and one metadata value: the feed
+  // of the lowest identity id that has it, so repeated runs write the same row (0 updated).
+  const emitted = new Set<string>();
+  const feeds = [...identitiesOn('feed', identities)].sort((a, b) => a.identityId - b.identityId);
+  for (const identity of feeds) {
     let entries: FeedEntry[];
     try {
       const response = await context.http.get(identity.externalId, { untrusted: true, maxBytes: settings.maxBytes, headers: { accept: 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.8' } });
-      entries = parseFeed(response.text(), settings.maxEntriesPerFeed).entries;
+      entries = parseFeedBytes(response.body, response.charset, { maxEntries: settings.maxEntriesPerFeed, url: response.url }).entries;
     } catch (error) {
       if (isHttpStatus(error, 404, 410)) {
         yield { contributions: [], cursor: { ...state }, goneIdentities: [{ identityId: identity.identityId, reason: `feed ${identity.externalId} answered HTTP ${error.status}` }] };
@@ -92,7 +96,7 @@ export async function* feedsSource(
       if (!entry.title || !entry.publishedAt || !isRelevant(entry, settings)) continue;
       const titleKey = foldText(entry.title).slice(0, 200);
       const externalId = entryId(entry);
-      if (!externalId || contributions.has(externalId)) continue;
+      if (!externalId || contributions.has(externalId) || emitted.has(externalId)) continue;
       // Known under another id: a cross-post of something already counted.
       if (memberTitles[titleKey] !== undefined && memberTitles[titleKey] !== externalId) continue;
       memberTitles[titleKey] = externalId;
@@ -107,6 +111,7 @@ export async function* feedsSource(
         metadata: { feed: identity.externalId, categories: entry.categories.slice(0, 10) },
       });
     }
+    for (const externalId of contributions.keys()) emitted.add(externalId);
     state.titles[String(identity.memberId)] = Object.fromEntries(Object.entries(memberTitles).slice(-settings.crossPostMemory));
     yield { contributions: [...contributions.values()], cursor: { ...state } };
   }

@@ -38,9 +38,44 @@ export function expandMinified(versions: readonly Version[]): Version[] {
   return expanded;
 }
 
+export type Stability = 'stable' | 'RC' | 'beta' | 'alpha' | 'dev';
+
+/**
+ * The stability of a version as Composer reads it (composer/semver VersionParser::parseStability):
+ * `dev-*` and `*-dev` are dev; a modifier beta/b, alpha/a or RC says so; stable, patch, pl and p
+ * (Magento's `2.4.7-p1`) are stable. Null when the version does not start with a number.
+ */
+export function composerStability(input: string): Stability | null {
+  const beforeHash = input.slice(0, 100);
+  const version = (beforeHash.includes('#') ? beforeHash.slice(0, beforeHash.indexOf('#')) : beforeHash).trim().toLowerCase();
+  if (version.startsWith('dev-') || version.endsWith('-dev')) return 'dev';
+  const numeric = /^v?\d+(?:\.\d+)*/.exec(version);
+  if (!numeric) return null;
+  const afterNumbers = version.slice(numeric[0].length);
+  // Build metadata (+build.5) does not change stability.
+  const rest = afterNumbers.includes('+') ? afterNumbers.slice(0, afterNumbers.indexOf('+')) : afterNumbers;
+  if (!rest) return 'stable';
+  const modifier = /^[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p)([\d.-]*?)([.-]?dev)?$/.exec(rest);
+  if (!modifier) return /^[.-]?dev$/.test(rest) ? 'dev' : null;
+  if (modifier[3]) return 'dev';
+  switch (modifier[1]) {
+    case 'beta':
+    case 'b':
+      return 'beta';
+    case 'alpha':
+    case 'a':
+      return 'alpha';
+    case 'rc':
+      return 'RC';
+    default:
+      return 'stable';
+  }
+}
+
 export function isStableVersion(version: Version): boolean {
-  const normalized = String(version.version_normalized ?? version.version ?? '');
-  return /^v?\d+(\.\d+)*$/.test(normalized) && !String(version.version ?? '').startsWith('dev-');
+  const pretty = String(version.version ?? '');
+  const normalized = String(version.version_normalized ?? pretty);
+  return composerStability(normalized) === 'stable' && composerStability(pretty) === 'stable';
 }
 
 export function isMagentoPackage(version: Version, types: readonly string[]): boolean {

@@ -115,9 +115,13 @@ function likeAny(markers: string[]): string[] {
 }
 
 /** Rows of `table` whose `columns` (as text) mention a marker, found by the database. */
+/** Columns kept as bytes: searched through their escape encoding (ASCII as is, other bytes octal). */
+const BYTEA_COLUMNS = new Set(['http_validators.body']);
+
 async function rowsMentioning(db: Kysely<Database>, table: string, key: string, columns: string[], markers: string[]) {
   const patterns = likeAny(markers);
-  const where = sql.join(columns.map((column) => sql`lower(coalesce(${sql.ref(column)}::text, '')) like any(${patterns}::text[])`), sql` or `);
+  const textOf = (column: string) => (BYTEA_COLUMNS.has(`${table}.${column}`) ? sql`encode(${sql.ref(column)}, 'escape')` : sql`${sql.ref(column)}::text`);
+  const where = sql.join(columns.map((column) => sql`lower(coalesce(${textOf(column)}, '')) like any(${patterns}::text[])`), sql` or `);
   const result = await sql<Record<string, unknown>>`select ${sql.ref(key)} as key, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where}`.execute(db);
   return result.rows;
 }

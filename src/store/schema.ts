@@ -155,7 +155,8 @@ export interface HttpValidatorsTable {
   url: string;
   etag: string | null;
   last_modified: string | null;
-  body: string | null;
+  /** The response body as received (bytea): decoding is the reader's, by BOM, declaration, charset. */
+  body: Uint8Array | null;
   /** Kept response headers (link, content-type) as a JSON object. */
   headers: Json<Record<string, string> | null>;
   updated_at: UpdatedAt;
