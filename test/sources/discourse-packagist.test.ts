@@ -53,7 +53,9 @@ describe('discourse source', () => {
 
     (server as unknown as { actions: FakeAction[] }).actions.push({ type: 5, topicId: 1000, postNumber: 3, title: 'New reply', createdAt: '2026-01-14T10:00:00.000Z', username: 'jdoe' });
     const requestsBefore = server.requests.length;
-    const second = await collect(discourseSource({}, identities, first.cursor, ctx()));
+    const own = first.batches.at(-1)!.identity!;
+    expect(own).toEqual({ identityId: 4, cursor: { newest: '2026-01-02T10:00:00.000Z' } });
+    const second = await collect(discourseSource({}, identities.map((identity) => ({ ...identity, cursor: own.cursor ?? null })), null, ctx()));
     expect(second.contributions.map((c) => c.externalId)).toEqual([`${server.url}/t/1000/3`, `${server.url}/t/999/1`].slice(0, second.contributions.length));
     expect(second.contributions.map((c) => c.externalId)).toContain(`${server.url}/t/1000/3`);
     expect(server.requests.length - requestsBefore).toBe(1);
@@ -68,9 +70,15 @@ describe('discourse source', () => {
     ];
     const result = await collect(discourseSource({}, identities, null, ctx()));
     expect(result.batches.flatMap((b) => b.goneIdentities ?? [])).toEqual([{ identityId: 5, reason: expect.stringContaining('ghost') }]);
-    expect(result.error?.message).toMatch(/^discourse: 1 forum identit\(ies\) failed: http:\/\/127\.0\.0\.1:\d+:jdoe: GET .*malformed JSON/);
+    // Each identity fails alone, with its own error only.
+    const errors = result.batches.flatMap((b) => (b.identity?.error ? [[b.identity.identityId, b.identity.error] as const] : []));
+    expect(errors).toEqual([
+      [4, expect.stringMatching(/^discourse: http:\/\/127\.0\.0\.1:\d+:jdoe: GET .*malformed JSON/)],
+      [5, expect.stringContaining('ghost')],
+    ]);
+    expect(errors[0]![1]).not.toContain('ghost');
     const strict = await collect(discourseSource({}, identities.slice(0, 1), null, { http: createHttpClient({ clock: fakeClock() }), now: NOW }));
-    expect(strict.error?.message).toMatch(/refusing 127\.0\.0\.1/);
+    expect(strict.batches[0]!.identity!.error).toMatch(/refusing 127\.0\.0\.1/);
   });
 });
 
