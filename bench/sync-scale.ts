@@ -15,8 +15,6 @@ import { fullConfigSchema } from '../src/config/full-schema.js';
 import { buildConfig } from '../src/domain/config.js';
 import type { ProgramConfig } from '../src/domain/config-schema.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { linkIdentity } from '../src/store/identities.js';
-import { addMember } from '../src/store/members.js';
 import { migrate } from '../src/store/migrate.js';
 import { runSync, type RunRecord } from '../src/sync/engine.js';
 import { startFakeGithub } from '../test/fakes/github.js';
@@ -83,14 +81,45 @@ async function walBetween(store: Store, from: string, to: string, inspect: boole
     select sum(record_length)::text as bytes from records
     where block_ref like '%/' || (select oid from pg_database where datname = current_database())::text || '/%'
        or (xid <> '0'::xid and xid in (select xid from ours))`.execute(store.db);
+  if (process.env.BENCH_WAL_DETAIL) {
+    const detail = await sql<{ relation: string; record_type: string; records: number; bytes: number; fpi: number }>`
+      with records as (select * from pg_get_wal_records_info(${from}::pg_lsn, ${to}::pg_lsn)),
+      db as (select oid::text as oid from pg_database where datname = current_database())
+      select coalesce(c.relname, r.resource_manager) as relation, r.record_type, count(*)::int as records,
+        sum(r.record_length)::int as bytes, sum(r.fpi_length)::int as fpi
+      from records r
+      left join pg_class c on c.relfilenode::text = substring(r.block_ref from '/' || (select oid from db) || '/([0-9]+)')
+      where r.block_ref like '%/' || (select oid from db) || '/%'
+      group by 1, 2 order by 4 desc limit 15`.execute(store.db);
+    for (const row of detail.rows) process.stderr.write(`    ${row.relation} ${row.record_type}: ${row.records} records, ${row.bytes} B (${row.fpi} B full-page images)\n`);
+  }
   return { server, database: Number(result.rows[0]?.bytes ?? 0) };
 }
 
+/** The members and their verified identities, 500 rows a statement (the setup is not measured). */
 async function addCommunity(store: Store, logins: string[], feedsUrl: string): Promise<void> {
-  for (const [i, login] of logins.entries()) {
-    const member = await addMember(store.db, { handle: `m${i}`, name: login, email: `m${i}@example.org`, joinedAt: '2025-01-01' }, 'bench');
-    await linkIdentity(store.db, member.id, { platform: 'github', externalId: login }, { verified: true }, 'bench');
-    await linkIdentity(store.db, member.id, { platform: 'feed', externalId: `${feedsUrl}/feeds/${i}` }, { verified: true }, 'bench');
+  const verifiedAt = new Date('2025-01-01T00:00:00Z');
+  for (let start = 0; start < logins.length; start += 500) {
+    const chunk = logins.slice(start, start + 500).map((login, j) => ({ login, i: start + j }));
+    const members = await store.db
+      .insertInto('members')
+      .values(chunk.map(({ login, i }) => ({ handle: `m${i}`, name: login, email: `m${i}@example.org`, joined_at: '2025-01-01' })))
+      .returning(['id', 'handle'])
+      .execute();
+    const idOf = new Map(members.map((m) => [m.handle, m.id]));
+    await store.db
+      .insertInto('status_changes')
+      .values(members.map((m) => ({ member_id: m.id, to_status: 'registered', effective_on: '2025-01-01', actor: 'bench', reason: 'joined' })))
+      .execute();
+    await store.db
+      .insertInto('identities')
+      .values(
+        chunk.flatMap(({ login, i }) => [
+          { member_id: idOf.get(`m${i}`)!, platform: 'github', external_id: login, verified_at: verifiedAt, verification_method: 'manager' },
+          { member_id: idOf.get(`m${i}`)!, platform: 'feed', external_id: `${feedsUrl}/feeds/${i}`, verified_at: verifiedAt, verification_method: 'manager' },
+        ]),
+      )
+      .execute();
   }
 }
 

@@ -89,6 +89,8 @@ export async function* feedsSource(
   const feeds = identitiesOn('feed', identities);
   // Every feed's titles, due or not, so that a cross-post is known whichever feed is read.
   const titlesOf = new Map(feeds.map((identity) => [identity.identityId, feedCursor(identity.cursor).titles]));
+  const feedsOf = new Map<number, LinkedIdentity[]>();
+  for (const identity of feeds) feedsOf.set(identity.memberId, [...(feedsOf.get(identity.memberId) ?? []), identity]);
   for (const identity of feeds) {
     if (identity.due === false) continue;
     let entries: FeedEntry[];
@@ -107,8 +109,8 @@ export async function* feedsSource(
     // Titles recorded by the member's other feeds (and by the shared cursor of earlier versions).
     const siblings = new Map<string, string>(Object.entries(legacy[String(identity.memberId)] ?? {}));
     const siblingIds = new Set<string>();
-    for (const other of feeds) {
-      if (other.memberId !== identity.memberId || other.identityId === identity.identityId) continue;
+    for (const other of feedsOf.get(identity.memberId) ?? []) {
+      if (other.identityId === identity.identityId) continue;
       for (const [title, id] of Object.entries(titlesOf.get(other.identityId) ?? {})) {
         siblings.set(title, id);
         siblingIds.add(id);

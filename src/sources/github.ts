@@ -83,6 +83,12 @@ function readCursor(cursor: SourceCursor, people: LinkedIdentity[]): GithubCurso
   return { repos: { ...value.repos }, people: byLogin, verdicts: { ...value.verdicts } };
 }
 
+/** Whether two verdict caches hold different entries (compared by reference: verdicts are replaced, never edited). */
+function differs(a: Record<string, RepoVerdict>, b: Record<string, RepoVerdict>): boolean {
+  const keys = Object.keys(a);
+  return keys.length !== Object.keys(b).length || keys.some((key) => a[key] !== b[key]);
+}
+
 function sharedCursor(state: GithubCursor): SourceCursor {
   return { repos: { ...state.repos }, verdicts: { ...state.verdicts } };
 }
@@ -118,6 +124,8 @@ export async function* githubSource(
     }
     const tracked = repoPatternMatcher([...trackedRepos, ...docRepos, ...settings.repositories, ...settings.documentationRepositories]);
     step = 'reading public events';
+    // The shared cursor goes with a person's batch only when the verdict cache changed.
+    let yielded = { ...state.verdicts };
     for (const identity of people) {
       if (identity.due === false) continue;
       const login = identity.externalId.toLowerCase();
@@ -129,9 +137,11 @@ export async function* githubSource(
         continue;
       }
       state.verdicts = pruneVerdicts(state.verdicts, context.now, settings.repositoryVerdictTtlDays);
+      const verdictsChanged = differs(state.verdicts, yielded);
+      if (verdictsChanged) yielded = { ...state.verdicts };
       yield {
         contributions: result.contributions,
-        cursor: sharedCursor(state),
+        ...(verdictsChanged ? { cursor: sharedCursor(state) } : {}),
         identity: { identityId: identity.identityId, cursor: (state.people[login] ?? null) as SourceCursor },
         ...(result.gone ? { goneIdentities: [result.gone] } : {}),
       };

@@ -15,7 +15,7 @@ import type { Store } from '../store/db.js';
 import { UserError } from '../store/errors.js';
 import { flagIdentity } from '../store/identities.js';
 import type { Database } from '../store/schema.js';
-import { isDue, loadIdentityStates, markChecked, recordCheckFailed, recordCheckSucceeded, canonicalJson, type IdentityState } from './identity-state.js';
+import { isDue, loadIdentityStates, recordCheckFailed, recordCheckSucceeded, canonicalJson, type IdentityState } from './identity-state.js';
 import { SOURCES, SOURCE_NAMES, type RegisteredSource } from './registry.js';
 import { initialReview } from './review-policy.js';
 import { parseSourcesSettings, type SourcesSettings } from './settings.js';
@@ -67,8 +67,6 @@ export interface RunRecord {
 
 const MAX_WARNINGS = 50;
 const WARNING_MAX_CHARS = 500;
-/** Identities marked checked per statement. */
-const CHECKED_FLUSH = 500;
 
 export async function runSync(store: Store, config: ProgramConfig, options: SyncOptions = {}): Promise<RunRecord[]> {
   if (options.source && !SOURCE_NAMES.includes(options.source as RegisteredSource['name'])) {
@@ -136,7 +134,6 @@ async function runSource(
     const cursor = scoped ? null : await loadCursor(db, source.name);
     const shared = { json: scoped ? null : canonicalJson(cursor) };
     const { enabled: _enabled, ...sourceSettings } = settings[source.name];
-    const checked: number[] = [];
     let okBatches = 0;
     const batches = source.run(sourceSettings as never, identities, cursor, { http, now, warn });
     for await (const batch of batches) {
@@ -152,11 +149,8 @@ async function runSource(
         warn(batch.failure);
       }
       if (batch.identity?.error === undefined && batch.failure === undefined) okBatches += 1;
-      if (outcome.checkedLater !== null) checked.push(outcome.checkedLater);
-      if (checked.length >= CHECKED_FLUSH) await markChecked(db, source.name, checked.splice(0), now);
       options.onBatch?.(source.name, outcome);
     }
-    await markChecked(db, source.name, checked, now);
     if (record.identitiesFailed + record.partsFailed > 0) {
       // Partial when anything else went through; failed when every part of the run failed.
       record.status = okBatches > 0 ? 'partial' : 'failed';
@@ -248,7 +242,7 @@ export async function storeBatch(
   batch: SourceBatch,
   identities: Map<number, LinkedIdentity>,
   saved: SavedState | boolean | null,
-): Promise<BatchOutcome & { checkedLater: number | null }> {
+): Promise<BatchOutcome> {
   return db.transaction().execute(async (trx) => {
     const inputs: ContributionInput[] = [];
     let skipped = 0;
@@ -276,7 +270,6 @@ export async function storeBatch(
       await flagIdentity(trx, gone.identityId, gone.reason.slice(0, 500));
       flagged += 1;
     }
-    let checkedLater: number | null = null;
     if (saved !== null && saved !== false && batch.cursor !== undefined) {
       const json = canonicalJson(batch.cursor);
       if (saved === true || json !== saved.shared.json) {
@@ -297,11 +290,9 @@ export async function storeBatch(
       } else if (await recordCheckSucceeded(trx, source, identityId, cursor, previous, saved.now)) {
         const kept = cursor === undefined ? previous?.cursor ?? null : cursor;
         saved.states.set(identityId, { identityId, cursor: kept, cursorJson: canonicalJson(kept), lastCheckedAt: saved.now, nextCheckAt: saved.now, consecutiveFailures: 0, lastError: null });
-      } else {
-        checkedLater = identityId;
       }
     }
-    return { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped, flagged, checkedLater };
+    return { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped, flagged };
   });
 }
 

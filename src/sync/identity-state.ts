@@ -1,8 +1,10 @@
 // Per-identity sync state (table identity_sync_state, migration 0025): each linked identity's
 // cursor, last check, next check, failures in a row and last error, per source. A check that
-// changed nothing moves no cursor; the run then only marks those identities checked, many at
-// once, so an unchanged re-sync writes a few hundred bytes per identity. A failed check backs
-// the identity off exponentially (15 min, 30 min, 1 h, ... at most 24 h) without touching others.
+// changed nothing writes nothing at all, so an unchanged re-sync costs no WAL per identity: the
+// row of a healthy identity keeps the time of its last change, and such an identity was
+// checked by every completed run of its source since (healthy identities are always due), so
+// its last check is the latest of the two (`effectiveLastCheck`). A failed check backs the
+// identity off exponentially (15 min, 30 min, 1 h, ... at most 24 h) without touching others.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SourceCursor } from '../sources/contract.js';
 import type { Database } from '../store/schema.js';
@@ -75,8 +77,8 @@ export function isDue(state: IdentityState | undefined, now: Date): boolean {
 
 /**
  * Records a successful check inside the batch's transaction when something must be written (a
- * new or changed cursor, a failure streak that ends, a first check). Returns false when the
- * saved row is already right except for the check time: the caller marks it checked later, in bulk.
+ * new or changed cursor, a failure streak that ends, a first check). Returns false, writing
+ * nothing, when the saved row is already right.
  */
 export async function recordCheckSucceeded(
   trx: Transaction<Database>,
@@ -124,17 +126,6 @@ export async function recordCheckFailed(
   return { failures, nextCheckAt };
 }
 
-/** Marks identities whose check changed nothing as checked at `now`, in one statement. */
-export async function markChecked(db: Kysely<Database>, source: string, identityIds: number[], now: Date): Promise<void> {
-  if (identityIds.length === 0) return;
-  await db
-    .updateTable('identity_sync_state')
-    .set({ last_checked_at: now, next_check_at: now })
-    .where('source', '=', source)
-    .where(sql<boolean>`identity_id = any(${sql.val(identityIds)}::int[])`)
-    .execute();
-}
-
 /** What the identities page and the console show about an identity's checks. */
 export interface IdentityCheckView {
   identityId: number;
@@ -145,23 +136,48 @@ export interface IdentityCheckView {
   lastError: string | null;
 }
 
-function toView(row: { identity_id: number; source: string; last_checked_at: Date | null; next_check_at: Date | null; consecutive_failures: number; last_error: string | null }): IdentityCheckView {
+interface StateRow {
+  identity_id: number;
+  source: string;
+  last_checked_at: Date | null;
+  next_check_at: Date | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  /** The latest completed run of the source over everyone (not one member's). */
+  last_run_at: Date | string | null;
+}
+
+/** A healthy identity was checked by the source's latest completed run; a failing one when it failed. */
+export function effectiveLastCheck(row: Pick<StateRow, 'last_checked_at' | 'consecutive_failures' | 'last_run_at'>): Date | null {
+  const own = row.last_checked_at;
+  if (row.consecutive_failures > 0 || row.last_run_at === null) return own;
+  const run = new Date(row.last_run_at);
+  return own && own.getTime() > run.getTime() ? own : run;
+}
+
+function toView(row: StateRow): IdentityCheckView {
+  const failing = row.consecutive_failures > 0;
   return {
     identityId: row.identity_id,
     source: row.source,
-    lastCheckedAt: row.last_checked_at?.toISOString() ?? null,
-    nextCheckAt: row.next_check_at?.toISOString() ?? null,
+    lastCheckedAt: effectiveLastCheck(row)?.toISOString() ?? null,
+    // A healthy identity is due at every run of its source.
+    nextCheckAt: failing ? row.next_check_at?.toISOString() ?? null : null,
     consecutiveFailures: row.consecutive_failures,
     lastError: row.last_error,
   };
 }
+
+const lastRunAt = sql<Date | null>`(select r.finished_at from sync_runs r
+  where r.source = s.source and r.scope is null and r.status in ('ok', 'partial') and r.finished_at is not null
+  order by r.id desc limit 1)`.as('last_run_at');
 
 /** The check state of one member's identities only (never another member's). */
 export async function memberIdentityChecks(db: Kysely<Database>, memberId: number): Promise<IdentityCheckView[]> {
   const rows = await db
     .selectFrom('identity_sync_state as s')
     .innerJoin('identities as i', 'i.id', 's.identity_id')
-    .select(['s.identity_id', 's.source', 's.last_checked_at', 's.next_check_at', 's.consecutive_failures', 's.last_error'])
+    .select(['s.identity_id', 's.source', 's.last_checked_at', 's.next_check_at', 's.consecutive_failures', 's.last_error', lastRunAt])
     .where('i.member_id', '=', memberId)
     .orderBy('s.identity_id')
     .orderBy('s.source')
@@ -181,7 +197,7 @@ export async function failingIdentities(db: Kysely<Database>, limit = 200): Prom
     .selectFrom('identity_sync_state as s')
     .innerJoin('identities as i', 'i.id', 's.identity_id')
     .innerJoin('members as m', 'm.id', 'i.member_id')
-    .select(['s.identity_id', 's.source', 's.last_checked_at', 's.next_check_at', 's.consecutive_failures', 's.last_error', 'm.handle', 'i.platform', 'i.external_id'])
+    .select(['s.identity_id', 's.source', 's.last_checked_at', 's.next_check_at', 's.consecutive_failures', 's.last_error', 'm.handle', 'i.platform', 'i.external_id', lastRunAt])
     .where('s.consecutive_failures', '>', 0)
     .orderBy('s.consecutive_failures', 'desc')
     .orderBy('s.identity_id')

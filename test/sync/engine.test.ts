@@ -6,6 +6,7 @@ import { disabled, syncConfig } from '../support/sync-config.js';
 import { linkIdentity, verifyIdentity } from '../../src/store/identities.js';
 import { addMember, removeMember } from '../../src/store/members.js';
 import { latestRuns, runSync } from '../../src/sync/engine.js';
+import { failingIdentities, memberIdentityChecks } from '../../src/sync/identity-state.js';
 import { devtoRss, malformedXml, wordpressRss, youtubeAtom } from '../fakes/feeds.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github.js';
 import { fakeClock, startFakeServer, type FakeServer } from '../fakes/server.js';
@@ -108,7 +109,7 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
   });
 
   it('fails a broken feed alone: the run is partial, the error names no URL, the feed backs off', async () => {
-    const { jane } = await community();
+    const { jane, joe } = await community();
     const brokenFeed = await linkIdentity(store.db, jane.id, { platform: 'feed', externalId: `${feeds.url}/broken` }, { verified: true }, 'test');
     const [run] = await runSync(store, config(), { now: NOW, http: http(), source: 'feeds' });
     expect(run).toMatchObject({ status: 'partial', identitiesOk: 3, identitiesFailed: 1, error: 'feeds: 1 of 4 identities failed' });
@@ -122,6 +123,10 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     expect(state.consecutive_failures).toBe(1);
     expect(state.last_error).toContain('/broken');
     expect(state.next_check_at!.getTime()).toBe(NOW.getTime() + 15 * 60_000);
+    // The person sees their own identity's state; the console lists the failing identity.
+    expect((await memberIdentityChecks(store.db, jane.id)).find((c) => c.identityId === brokenFeed.id)).toMatchObject({ consecutiveFailures: 1, nextCheckAt: new Date(NOW.getTime() + 15 * 60_000).toISOString(), lastError: expect.stringContaining('/broken') });
+    expect(await memberIdentityChecks(store.db, joe.id)).toEqual([expect.objectContaining({ consecutiveFailures: 0, lastError: null })]);
+    expect((await failingIdentities(store.db)).map((f) => [f.memberHandle, f.identityId])).toEqual([['jane', brokenFeed.id]]);
 
     // Ten minutes later the broken feed is not due: not requested at all, nothing failed.
     const before = feeds.requests.filter((r) => r.path === '/broken').length;
@@ -146,7 +151,7 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     expect(run).toMatchObject({ status: 'failed', identitiesOk: 0, identitiesFailed: 1, error: 'feeds: 1 of 1 identities failed' });
   });
 
-  it('keeps a cursor per identity and writes nothing for an unchanged re-sync but the check time', async () => {
+  it('keeps a cursor per identity and writes nothing for an unchanged re-sync', async () => {
     const { jane } = await community();
     await runSync(store, config(), { now: NOW, http: http(), source: 'feeds' });
     const states = await store.db.selectFrom('identity_sync_state').selectAll().where('source', '=', 'feeds').orderBy('identity_id').execute();
@@ -160,9 +165,12 @@ describe.each(ENGINES)('sync engine on %s', (engine) => {
     const [again] = await runSync(store, config(), { now: later, http: http(), source: 'feeds' });
     expect(again).toMatchObject({ status: 'ok', itemsNew: 0, itemsUpdated: 0, identitiesOk: 3 });
     const after = await store.db.selectFrom('identity_sync_state').selectAll().where('source', '=', 'feeds').orderBy('identity_id').execute();
-    // The cursors were not rewritten (same updated_at), only marked checked.
-    expect(after.map((s) => s.updated_at.getTime())).toEqual(states.map((s) => s.updated_at.getTime()));
-    expect(after.every((s) => s.last_checked_at?.getTime() === later.getTime())).toBe(true);
+    // Not a row was rewritten; the identities page still says they were checked by the later run.
+    expect(after).toEqual(states);
+    const checks = await memberIdentityChecks(store.db, jane.id);
+    expect(checks).toHaveLength(2);
+    const run = await store.db.selectFrom('sync_runs').select('finished_at').where('id', '=', again!.id).executeTakeFirstOrThrow();
+    expect(checks.every((c) => c.lastCheckedAt === run.finished_at!.toISOString() && c.nextCheckAt === null && c.consecutiveFailures === 0)).toBe(true);
 
     // Removing the person removes their state.
     await removeMember(store.db, 'jane', 'test');
