@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
 import { CalendarParseError, readCalendar } from './calendar-reader.js';
-import { SourceError, identitiesOn, type SourceContext } from './context.js';
+import { identitiesOn, type SourceContext } from './context.js';
 import { isHttpStatus } from './http-errors.js';
 import { plainText, safeUrl } from './plain-text.js';
 import { decodeText } from './text-decoding.js';
@@ -71,20 +71,22 @@ export async function* icalSource(
   context: SourceContext,
 ): AsyncGenerator<SourceBatch> {
   const settings = icalSettingsSchema.parse(rawSettings);
-  const failures: string[] = [];
   for (const identity of identitiesOn('ical', identities)) {
+    // Each calendar is one identity's check: it fails (and backs off) alone.
+    if (identity.due === false) continue;
+    const checked = { identityId: identity.identityId };
     try {
       const response = await context.http.get(identity.externalId, { untrusted: true, maxBytes: settings.maxBytes, headers: { accept: 'text/calendar, */*;q=0.5' } });
       const read = readCalendarContributions(decodeText(response.body, response.charset, { legacyFallback: true }).text, identity.externalId, identity.identityId, context.now, settings);
-      for (const warning of read.warnings.slice(0, 5)) context.log?.(`ical: ${identity.externalId}: ${warning}`);
-      yield { contributions: read.contributions, cursor: null };
+      for (const warning of read.warnings.slice(0, 5)) context.warn?.(`ical: ${identity.externalId}: ${warning}`);
+      yield { contributions: read.contributions, cursor: null, identity: checked };
     } catch (error) {
       if (isHttpStatus(error, 404, 410)) {
-        yield { contributions: [], cursor: null, goneIdentities: [{ identityId: identity.identityId, reason: `calendar ${identity.externalId} answered HTTP ${error.status}` }] };
+        const reason = `calendar ${identity.externalId} answered HTTP ${error.status}`;
+        yield { contributions: [], cursor: null, identity: { ...checked, error: reason }, goneIdentities: [{ identityId: identity.identityId, reason }] };
         continue;
       }
-      failures.push(`${identity.externalId}: ${(error as Error).message}`);
+      yield { contributions: [], identity: { ...checked, error: `${SOURCE}: ${identity.externalId}: ${(error as Error).message}` } };
     }
   }
-  if (failures.length > 0) throw new SourceError(SOURCE, `${failures.length} calendar(s) failed: ${failures.slice(0, 10).join('; ')}`);
 }

@@ -213,5 +213,5 @@ async function* answersOf(
     }
     yield { contributions, cursor: { users: { ...state.users } } };
   }
-  context.log?.(`${SOURCE}: stopped after ${settings.maxPages} pages for users ${ids}; the rest follows on the next run`);
+  (context.warn ?? context.log)?.(`${SOURCE}: stopped after ${settings.maxPages} pages for users ${ids}; the rest follows on the next run`);
 }

@@ -49,7 +49,12 @@ export async function upsertContributions(
 ): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, memberIds: [] };
   const members = new Set<number>();
+  const same = await unchangedKeys(db, inputs);
   for (const input of inputs) {
+    if (same.has(upsertKey(input.source, input.externalId))) {
+      result.unchanged += 1;
+      continue;
+    }
     const category = kindCategory(config, input.kind);
     const values = {
       member_id: input.memberId,
@@ -101,6 +106,38 @@ export async function upsertContributions(
   result.memberIds = [...members];
   await rescoreMembers(db, config, result.memberIds);
   return result;
+}
+
+const upsertKey = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+
+/**
+ * The inputs already stored exactly as they are, found with one read per 500. They are left
+ * alone: an INSERT ... ON CONFLICT DO UPDATE ... WHERE that skips a row still locks it, which
+ * writes WAL (and a full-page image after each checkpoint) for every unchanged contribution.
+ */
+async function unchangedKeys(db: Kysely<Database>, inputs: ContributionInput[]): Promise<Set<string>> {
+  const same = new Set<string>();
+  for (let start = 0; start < inputs.length; start += 500) {
+    const rows = inputs.slice(start, start + 500).map((input) => ({
+      source: input.source,
+      external_id: input.externalId,
+      kind: input.kind,
+      title: input.title.slice(0, TITLE_MAX),
+      url: input.url,
+      occurred_at: new Date(input.occurredAt).toISOString(),
+      metadata: input.metadata ?? {},
+      evidence_url: input.evidenceUrl ?? null,
+    }));
+    const found = await sql<{ source: string; external_id: string }>`
+      select c.source, c.external_id
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(source text, external_id text, kind text, title text, url text, occurred_at timestamptz, metadata jsonb, evidence_url text)
+      join contributions c on c.source = v.source and c.external_id = v.external_id
+      where c.kind = v.kind and c.title = v.title and c.url is not distinct from v.url and c.occurred_at = v.occurred_at
+        and c.metadata = v.metadata and c.evidence_url is not distinct from v.evidence_url`.execute(db);
+    for (const row of found.rows) same.add(upsertKey(row.source, row.external_id));
+  }
+  return same;
 }
 
 export interface SubmissionInput {

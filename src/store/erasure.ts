@@ -182,13 +182,17 @@ export async function eraseTraces(db: Kysely<Database>, person: ErasedPerson, re
     report.cursors += 1;
   }
 
-  for (const row of await rowsMentioning(db, 'sync_runs', 'id', ['scope', 'error'], markers)) {
+  // Their identities' own sync state (it also cascades with the identities).
+  await db.deleteFrom('identity_sync_state').where('identity_id', 'in', db.selectFrom('identities').select('id').where('member_id', '=', member.id)).execute();
+
+  for (const row of await rowsMentioning(db, 'sync_runs', 'id', ['scope', 'error', 'warnings'], markers)) {
     const scope = row.scope as string | null;
     await db
       .updateTable('sync_runs')
       .set({
         scope: scope === null ? null : scope.toLowerCase() === `member:${member.handle}`.toLowerCase() ? `member:#${member.id}` : redactText(scope, markers),
         error: row.error === null ? null : redactText(row.error as string, markers),
+        warnings: JSON.stringify(scrubJson(row.warnings ?? [], markers, 'redact')),
       })
       .where('id', '=', row.key as number)
       .execute();

@@ -140,7 +140,7 @@ export interface SyncRunsTable {
   scope: string | null;
   started_at: CreatedAt;
   finished_at: Date | null;
-  status: ColumnType<'running' | 'ok' | 'failed', string | undefined, string>;
+  status: ColumnType<'running' | 'ok' | 'partial' | 'failed', string | undefined, string>;
   items_new: ColumnType<number, number | undefined, number>;
   items_updated: ColumnType<number, number | undefined, number>;
   items_unchanged: ColumnType<number, number | undefined, number>;
@@ -149,6 +149,24 @@ export interface SyncRunsTable {
   rate_limited_waits: ColumnType<number, number | undefined, number>;
   identities_flagged: ColumnType<number, number | undefined, number>;
   error: string | null;
+  identities_ok: ColumnType<number, number | undefined, number>;
+  identities_failed: ColumnType<number, number | undefined, number>;
+  /** Identities not due this run (backing off after failures). */
+  identities_skipped: ColumnType<number, number | undefined, number>;
+  /** What the source reported without failing (a repository not readable, a page limit hit). */
+  warnings: ColumnType<string[], string | undefined, string>;
+}
+
+/** One linked identity's sync state for one source (migration 0025). */
+export interface IdentitySyncStateTable {
+  identity_id: number;
+  source: string;
+  cursor: Json<unknown> | null;
+  last_checked_at: Date | null;
+  next_check_at: Date | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  updated_at: UpdatedAt;
 }
 
 export interface HttpValidatorsTable {
@@ -218,6 +236,7 @@ export interface Database {
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
   sync_cursors: SyncCursorsTable;
+  identity_sync_state: IdentitySyncStateTable;
   sync_runs: SyncRunsTable;
   http_validators: HttpValidatorsTable;
   schema_migrations: SchemaMigrationsTable;

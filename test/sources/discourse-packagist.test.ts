@@ -53,7 +53,9 @@ describe('discourse source', () => {
 
     (server as unknown as { actions: FakeAction[] }).actions.push({ type: 5, topicId: 1000, postNumber: 3, title: 'New reply', createdAt: '2026-01-14T10:00:00.000Z', username: 'jdoe' });
     const requestsBefore = server.requests.length;
-    const second = await collect(discourseSource({}, identities, first.cursor, ctx()));
+    const own = first.batches.at(-1)!.identity!;
+    expect(own).toEqual({ identityId: 4, cursor: { newest: '2026-01-02T10:00:00.000Z' } });
+    const second = await collect(discourseSource({}, identities.map((identity) => ({ ...identity, cursor: own.cursor ?? null })), null, ctx()));
     expect(second.contributions.map((c) => c.externalId)).toEqual([`${server.url}/t/1000/3`, `${server.url}/t/999/1`].slice(0, second.contributions.length));
     expect(second.contributions.map((c) => c.externalId)).toContain(`${server.url}/t/1000/3`);
     expect(server.requests.length - requestsBefore).toBe(1);
@@ -68,9 +70,15 @@ describe('discourse source', () => {
     ];
     const result = await collect(discourseSource({}, identities, null, ctx()));
     expect(result.batches.flatMap((b) => b.goneIdentities ?? [])).toEqual([{ identityId: 5, reason: expect.stringContaining('ghost') }]);
-    expect(result.error?.message).toMatch(/^discourse: 1 forum identit\(ies\) failed: http:\/\/127\.0\.0\.1:\d+:jdoe: GET .*malformed JSON/);
+    // Each identity fails alone, with its own error only.
+    const errors = result.batches.flatMap((b) => (b.identity?.error ? [[b.identity.identityId, b.identity.error] as const] : []));
+    expect(errors).toEqual([
+      [4, expect.stringMatching(/^discourse: http:\/\/127\.0\.0\.1:\d+:jdoe: GET .*malformed JSON/)],
+      [5, expect.stringContaining('ghost')],
+    ]);
+    expect(errors[0]![1]).not.toContain('ghost');
     const strict = await collect(discourseSource({}, identities.slice(0, 1), null, { http: createHttpClient({ clock: fakeClock() }), now: NOW }));
-    expect(strict.error?.message).toMatch(/refusing 127\.0\.0\.1/);
+    expect(strict.batches[0]!.identity!.error).toMatch(/refusing 127\.0\.0\.1/);
   });
 });
 
@@ -125,6 +133,7 @@ describe('packagist source', () => {
     server.fault({ path: '/p2/acme/theme-dark.json', times: 5, reply: { status: 500, body: 'Internal Server Error' } });
     const context: SourceContext = { http: createHttpClient({ clock: fakeClock(), maxRetries: 1 }), now: NOW };
     const result = await collect(packagistSource({ baseUrl: server.url }, [{ identityId: 7, memberId: 1, platform: 'packagist', externalId: 'acme', verified: true }], null, context));
-    expect(result.error?.message).toMatch(/^packagist: 1 vendor\(s\) failed: vendor acme: GET http:\/\/127\.0\.0\.1:\d+\/p2\/acme\/theme-dark\.json: HTTP 500/);
+    expect(result.error).toBeUndefined();
+    expect(result.batches.map((b) => b.identity)).toEqual([{ identityId: 7, error: expect.stringMatching(/^packagist: vendor acme: GET http:\/\/127\.0\.0\.1:\d+\/p2\/acme\/theme-dark\.json: HTTP 500/) }]);
   });
 });

@@ -44,7 +44,10 @@ async function run(identities: LinkedIdentity[], cursor: SourceCursor = null, ht
   } catch (e) {
     error = e;
   }
-  return { batches, contributions: batches.flatMap((b) => b.contributions), cursor: batches.at(-1)?.cursor ?? cursor, error: error as Error | undefined };
+  // Each feed is one identity's check: its failure and its cursor are its own.
+  const failures = batches.flatMap((b) => (b.identity?.error !== undefined ? [b.identity.error] : []));
+  const cursors = new Map(batches.flatMap((b) => (b.identity && b.identity.error === undefined ? [[b.identity.identityId, b.identity.cursor ?? null] as const] : [])));
+  return { batches, contributions: batches.flatMap((b) => b.contributions), cursor: batches.at(-1)?.cursor ?? cursor, cursors, failures, error: error as Error | undefined };
 }
 
 describe('feed parser', () => {
@@ -135,8 +138,9 @@ describe('feeds source', () => {
     const first = await run(identities);
     const declarative = first.contributions.filter((c) => c.title.startsWith('Declarative schema'));
     expect(declarative).toHaveLength(1);
-    const second = await run([feed(5, '/devto/jane')], first.cursor);
-    expect(second.contributions).toHaveLength(0);
+    // The blog is not due this time; its cursor still tells the dev.to feed what it recorded.
+    const second = await run([{ ...feed(1, '/blog/feed'), cursor: first.cursors.get(1)!, due: false }, { ...feed(5, '/devto/jane'), cursor: first.cursors.get(5)! }]);
+    expect(second.contributions.filter((c) => c.title.startsWith('Declarative schema'))).toHaveLength(0);
   });
 
   it('answers unchanged feeds with 304 and produces the same records', async () => {
@@ -147,21 +151,31 @@ describe('feeds source', () => {
     expect(second.contributions.map((c) => c.externalId)).toEqual(first.contributions.map((c) => c.externalId));
   });
 
-  it('keeps going past bad feeds and names each one in the error', async () => {
-    const { contributions, error, batches } = await run([feed(1, '/broken'), feed(2, '/bomb'), feed(3, '/huge'), feed(4, '/rdf'), feed(6, '/gone')]);
+  it('keeps going past bad feeds and names each one in its own error', async () => {
+    const { contributions, error, batches, failures } = await run([feed(1, '/broken'), feed(2, '/bomb'), feed(3, '/huge'), feed(4, '/rdf'), feed(6, '/gone')]);
+    expect(error).toBeUndefined();
     expect(contributions.map((c) => c.title)).toEqual(['Magento cron explained']);
     expect(batches.flatMap((b) => b.goneIdentities ?? [])).toEqual([{ identityId: 6, reason: expect.stringContaining('HTTP 404') }]);
-    expect(error?.message).toMatch(/^feeds: 3 feed\(s\) failed/);
-    expect(error?.message).toContain('/broken: not well-formed XML');
-    expect(error?.message).toContain('/bomb: the document declares XML entities');
-    expect(error?.message).toMatch(/\/huge.*exceeds the 5242880-byte limit/);
+    expect(batches.flatMap((b) => (b.identity?.error ? [b.identity.identityId] : []))).toEqual([1, 2, 3, 6]);
+    expect(failures[0]).toMatch(/\/broken: not well-formed XML/);
+    expect(failures[1]).toMatch(/\/bomb: the document declares XML entities/);
+    expect(failures[2]).toMatch(/\/huge.*exceeds the 5242880-byte limit/);
+    // One feed's error names that feed only.
+    expect(failures[0]).not.toMatch(/bomb|huge|rdf|gone/);
   });
 
   it('refuses user feeds that point or redirect to private addresses', async () => {
-    const { error } = await run([feed(1, '/to-metadata'), feed(2, '/to-loopback')]);
-    expect(error?.message).toMatch(/to-metadata.*169\.254\.169\.254/);
-    expect(error?.message).toMatch(/to-loopback.*127\.0\.0\.2/);
+    const { failures } = await run([feed(1, '/to-metadata'), feed(2, '/to-loopback')]);
+    expect(failures[0]).toMatch(/to-metadata.*169\.254\.169\.254/);
+    expect(failures[1]).toMatch(/to-loopback.*127\.0\.0\.2/);
     const strict = await run([feed(1, '/blog/feed')], null, createHttpClient({ clock: fakeClock() }));
-    expect(strict.error?.message).toMatch(/refusing 127\.0\.0\.1/);
+    expect(strict.failures[0]).toMatch(/refusing 127\.0\.0\.1/);
+  });
+
+  it('reads nothing for a feed that is backing off', async () => {
+    const before = server.requests.length;
+    const { batches } = await run([{ ...feed(1, '/blog/feed'), due: false }]);
+    expect(batches).toEqual([]);
+    expect(server.requests.length).toBe(before);
   });
 });

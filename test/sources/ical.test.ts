@@ -65,8 +65,12 @@ describe('ical source', () => {
 
   it('names broken and refused calendars and flags gone ones', async () => {
     const { error, batches } = await run([identity(1, '/broken.ics'), identity(2, '/redirect.ics'), identity(3, '/deleted.ics')]);
-    expect(error?.message).toMatch(/^ical: 2 calendar\(s\) failed: .*\/broken\.ics: not a valid iCalendar file/);
-    expect(error?.message).toMatch(/redirect\.ics.*refus/);
+    // Each calendar fails alone, with its own error.
+    expect(error).toBeUndefined();
+    const errors = batches.flatMap((b) => (b.identity?.error ? [b.identity.error] : []));
+    expect(errors[0]).toMatch(/^ical: .*\/broken\.ics: not a valid iCalendar file/);
+    expect(errors[1]).toMatch(/redirect\.ics.*refus/);
+    expect(errors[0]).not.toMatch(/redirect|deleted/);
     expect(batches.flatMap((b) => b.goneIdentities ?? [])).toEqual([{ identityId: 3, reason: expect.stringContaining('HTTP 410') }]);
   });
 });
