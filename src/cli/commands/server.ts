@@ -1,4 +1,5 @@
 // `ambassador migrate`, `serve` and `demo`.
+import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { portArgument } from '../arguments.js';
 import { openContext, withContext, type GlobalOptions } from '../context.js';
@@ -20,6 +21,13 @@ async function startSchedule(scheduler: Scheduler, cliAllows: boolean, configAll
     return;
   }
   await scheduler.start();
+}
+
+/** http://host:port as bound (the real port when 0 was asked for). */
+export function servedAddress(address: string | AddressInfo | null, host: string, port: number): string {
+  const boundPort = address && typeof address === 'object' ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${boundPort}`;
 }
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
@@ -91,7 +99,8 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       await app.listen({ port, host });
-      process.stderr.write(`${context.config.program.name} is serving on http://${host}:${port} (${context.store.engine})\n`);
+      // With --port 0 the system picks the port: print the one actually bound.
+      process.stderr.write(`${context.config.program.name} is serving on ${servedAddress(app.server.address(), host, port)} (${context.store.engine})\n`);
       await startSchedule(scheduler, Boolean(options.sync), parseSourcesSettings(context.config.sources).schedule.enabled, app.log);
     });
 }
