@@ -14,8 +14,12 @@ export type Engine = 'pglite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
-  /** The PostgreSQL pool (PostgreSQL only), for a dedicated LISTEN client's settings. */
+  /** The PostgreSQL pool (PostgreSQL only): the job queue runs its SQL through it. */
   pool?: pg.Pool;
+  /** The PostgreSQL schema the store works in, when one was given (tests). */
+  schema?: string;
+  /** How to open one more connection with the same settings (PostgreSQL only; LISTEN needs its own). */
+  connectionConfig?: pg.ClientConfig;
   /** The embedded database itself, for dumps (PGlite only). */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -139,7 +143,14 @@ async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<
   });
   client.release();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', pool, close: () => db.destroy() };
+  const connectionConfig: pg.ClientConfig = {
+    connectionString: databaseUrl,
+    types: types as pg.CustomTypesConfig,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    application_name: `${options.applicationName ?? 'ambassador'}-listen`,
+    keepAlive: true,
+  };
+  return { db, engine: 'postgres', pool, schema: options.schema, connectionConfig, close: () => db.destroy() };
 }
 
 /** A database URL fit for a message: the password is replaced. */
