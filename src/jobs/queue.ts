@@ -9,7 +9,7 @@ import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Store } from '../store/db.js';
 
-export type Queue = PgBoss;
+export type Queue = PgBoss & { detach(): void };
 export type QueuedJob<T> = PgBoss.Job<T>;
 
 export interface QueueOptions {
@@ -28,7 +28,13 @@ export function queueSchema(store: Store, explicit?: string): string {
 }
 
 export async function openQueue(store: Store, options: QueueOptions): Promise<Queue> {
+  let detached = false;
   const executeSql = async (text: string, values: unknown[] = []) => {
+    // After stop a job that outlived the grace period may still try to complete: the store may
+    // be closed by then, and the queue has failed that job already (it is retried elsewhere).
+    // Only complete/fail can come this late (workers and maintenance have stopped): answer as
+    // an update that touched no row.
+    if (detached) return { rows: [{ count: '0' }] };
     if (store.pool) return store.pool.query(text, values as unknown[]);
     const result = await store.db.executeQuery(CompiledQuery.raw(text, values));
     return { rows: result.rows as unknown[] };
@@ -43,11 +49,10 @@ export async function openQueue(store: Store, options: QueueOptions): Promise<Qu
     maintenanceIntervalSeconds: 30,
     archiveCompletedAfterSeconds: 7 * 86_400,
     deleteAfterDays: 14,
-    monitorStateIntervalSeconds: undefined,
   });
   boss.on('error', options.onError ?? ((error: Error) => process.stderr.write(`${JSON.stringify({ level: 'warn', component: 'jobs', msg: 'job queue error', error: error.message })}\n`)));
   await boss.start();
-  return boss;
+  return Object.assign(boss, { detach: () => void (detached = true) });
 }
 
 /**
