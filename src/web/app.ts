@@ -6,6 +6,7 @@ import { checkLapses } from '../notify/lapses.js';
 import { isConnectionError } from '../store/db.js';
 import { checkReadiness } from './readiness.js';
 import { getOrCreateSecret } from '../store/secrets.js';
+import { listenForChanges } from '../store/change-feed.js';
 
 const SESSION_SECRET_NAME = 'web.session';
 import { loadAssets } from './assets.js';
@@ -181,6 +182,12 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   });
 
   if (appContext.scheduleLapseChecks) scheduleLapseChecks(app, context);
+  if (context.cache.enabled) {
+    // A write to what the public pages show, from any instance or command, empties the cache
+    // of every instance (LISTEN/NOTIFY, src/store/change-feed.ts).
+    const changes = await listenForChanges(context.store, () => context.cache.clear(), app.log);
+    app.addHook('onClose', async () => changes.close());
+  }
   app.addHook('onClose', async () => context.mailer?.close?.());
   return app;
 }
