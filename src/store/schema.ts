@@ -244,6 +244,26 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   member_settings: MemberSettingsTable;
   oauth_states: OauthStatesTable;
+  process_instances: ProcessInstancesTable;
+  job_claims: JobClaimsTable;
+}
+
+export interface ProcessInstancesTable {
+  id: string;
+  role: 'web' | 'worker' | 'web+worker';
+  hostname: string;
+  pid: number;
+  version: string;
+  started_at: CreatedAt;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface JobClaimsTable {
+  job_id: string;
+  queue: string;
+  instance_id: string;
+  source: string | null;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type Member = Selectable<MembersTable>;
