@@ -18,6 +18,8 @@ export interface CommandContext {
   store: Store;
   actor: string;
   today: string;
+  /** Whether program.baseUrl was configured; `serve` otherwise uses the address it serves. */
+  baseUrlConfigured: boolean;
 }
 
 export function databaseSettings(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; dataDir: string } {
@@ -37,7 +39,7 @@ export function actorName(explicit: string | undefined): string {
 }
 
 export async function openContext(options: GlobalOptions): Promise<CommandContext> {
-  const { config } = loadConfig({ file: options.config });
+  const { config, baseUrlConfigured } = loadConfig({ file: options.config });
   const store = await openStore(databaseSettings());
   try {
     await migrate(store.db);
@@ -45,7 +47,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     await store.close();
     throw error;
   }
-  return { config, store, actor: actorName(options.actor), today: toIsoDate(new Date()) };
+  return { config, store, actor: actorName(options.actor), today: toIsoDate(new Date()), baseUrlConfigured };
 }
 
 /** Runs a command body with an open context and always closes the store. */

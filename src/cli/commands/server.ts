@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { portArgument } from '../arguments.js';
 import { openContext, withContext, type GlobalOptions } from '../context.js';
+import { withServedBaseUrl } from '../../config/load-config.js';
 import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
@@ -55,7 +56,11 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     .option('--print-emails', 'print emails (and so sign-in links) to this terminal when no SMTP server is configured; for a local trial only')
     .option('--no-sync', 'do not run the sources on their schedules (as sources.schedule.enabled: false)')
     .action(async (options) => {
-      const context = await openContext(globals());
+      const opened = await openContext(globals());
+      const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
+      const host = options.host ?? process.env.HOST ?? 'localhost';
+      // Without a configured program.baseUrl, links in emails, feeds, badges and the API name the address served.
+      const context = { ...opened, config: withServedBaseUrl(opened, host, port) };
       if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
         const outcome = await loadDemo(context.store.db, context.config);
         process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
@@ -81,8 +86,6 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       });
       const scheduler = createScheduler({ store: context.store, config: context.config, log: app.log.child({ component: 'sync' }) });
       app.addHook('onClose', async () => scheduler.stop());
-      const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
-      const host = options.host ?? process.env.HOST ?? 'localhost';
       const shutdown = async () => {
         await app.close();
         await context.store.close();
