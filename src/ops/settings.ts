@@ -23,8 +23,6 @@ export const alertSettingsSchema = z
     sourceFailures: z.number().int().min(1).max(100).default(3),
     /** Alert when the oldest job waiting in the queue is older than this. */
     queueStuckMinutes: z.number().int().min(1).max(10_080).default(30),
-    /** Who gets the alert email; by default every admin with an email address. */
-    emails: z.array(z.email({ error: 'expected an email address' })).optional(),
   })
   .prefault({});
 
