@@ -1,12 +1,14 @@
 // Operator commands: `ambassador env` (the environment variables every setting can come
-// from), `backup` / `restore` of the embedded database and `retention`.
+// from), `backup` / `restore` of the embedded database, `retention` and `alerts`.
 import type { Command } from 'commander';
 import { environmentTable, PROCESS_VARIABLES } from '../../config/environment.js';
 import { configVariables, loadConfig } from '../../config/load-config.js';
+import { checkAlerts } from '../../ops/alerts.js';
 import { backupDataDir, restoreDataDir } from '../../ops/backup.js';
 import { runRetention } from '../../ops/retention.js';
 import { parseOperationsSettings } from '../../ops/settings.js';
 import { databaseSettings, withContext, type GlobalOptions } from '../context.js';
+import { commandNotifier } from '../notifier.js';
 import { printJson, printLines } from '../output.js';
 
 const mebibytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MiB`;
@@ -71,6 +73,29 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
           `${verb}: ${outcome.sessions} expired sessions, ${outcome.loginTokens} sign-in links, ${outcome.oauthStates} OAuth states, ${outcome.rateLimitWindows} rate-limit windows`,
           `${verb}: ${outcome.notifications} notifications sent over ${settings.notificationsDays} days ago, ${outcome.syncRuns} sync runs over ${settings.syncRunsDays} days old, ${outcome.validators} unused validators`,
           outcome.auditLog === null ? 'audit log kept (operations.retention.auditLogDays is not set)' : `${verb}: ${outcome.auditLog} audit entries over ${settings.auditLogDays} days old`,
+        ]);
+      }),
+    );
+
+  program
+    .command('alerts')
+    .description('check now for a failing source or a stuck job queue and alert the admins once per incident (the worker checks on its schedule)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) =>
+      withContext(globals(), async ({ store, config }) => {
+        const outcome = await checkAlerts(
+          store.db,
+          { notifier: commandNotifier(config, store), settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name },
+          new Date(),
+        );
+        if (options.json) {
+          printJson(outcome);
+          return;
+        }
+        printLines([
+          outcome.open.length === 0 ? 'no alert open' : `open: ${outcome.open.join(', ')}`,
+          ...(outcome.opened.length ? [`opened now: ${outcome.opened.join(', ')} (${outcome.emails} emails, ${outcome.webhooks} webhooks sent)`] : []),
+          ...(outcome.resolved.length ? [`resolved: ${outcome.resolved.join(', ')}`] : []),
         ]);
       }),
     );
