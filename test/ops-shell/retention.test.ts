@@ -4,7 +4,10 @@
 // rows and deletes none.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/domain/config.js';
+import { OPERATIONS_SCHEDULES, retentionJob } from '../../src/ops/jobs.js';
 import { runRetention } from '../../src/ops/retention.js';
+import { scheduleProblem } from '../../src/sync/schedule-spec.js';
 import { parseOperationsSettings } from '../../src/ops/settings.js';
 import { linkIdentity } from '../../src/store/identities.js';
 import { addMember } from '../../src/store/members.js';
@@ -90,5 +93,14 @@ describe.each(ENGINES)('retention on %s', (engine) => {
     const outcome = await runRetention(store.db, parseOperationsSettings({ retention: { auditLogDays: 365 } }).retention, NOW);
     expect(outcome.auditLog).toBe(1);
     expect(await count(store, 'audit_log')).toBe(before - 1);
+  });
+
+  it('the recurring job reads operations.retention from the config', async () => {
+    store = await freshStore(engine);
+    await seed(store);
+    const built = buildConfig({ operations: { retention: { auditLogDays: 365 } } });
+    if (!built.ok) throw new Error(built.problems.join('; '));
+    expect(await retentionJob(store.db, built.config, NOW)).toMatchObject({ auditLog: 1, syncRuns: 3 });
+    for (const pattern of Object.values(OPERATIONS_SCHEDULES)) expect(scheduleProblem(pattern)).toBeNull();
   });
 });
