@@ -2,7 +2,7 @@
 // (for the audit log) and today's date in UTC.
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, withServedBaseUrl } from '../config/load-config.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { toIsoDate } from '../domain/dates.js';
 import { openStore, type Store } from '../store/db.js';
@@ -29,6 +29,11 @@ export function databaseSettings(env: NodeJS.ProcessEnv = process.env): { databa
   };
 }
 
+function environmentPort(text: string | undefined): number {
+  const port = Number(text);
+  return text && /^\d{1,5}$/.test(text) && port >= 1 && port <= 65535 ? port : 3000;
+}
+
 export function actorName(explicit: string | undefined): string {
   if (explicit) return `cli:${explicit}`;
   try {
@@ -39,7 +44,12 @@ export function actorName(explicit: string | undefined): string {
 }
 
 export async function openContext(options: GlobalOptions): Promise<CommandContext> {
-  const { config, baseUrlConfigured } = loadConfig({ file: options.config });
+  const loaded = loadConfig({ file: options.config });
+  // Without program.baseUrl, links name the address HOST and PORT say the server is on (every
+  // command and role: a worker's emails link where its web instance listens); `serve` then
+  // uses its own --host and --port.
+  const config = withServedBaseUrl(loaded, process.env.HOST || 'localhost', environmentPort(process.env.PORT));
+  const { baseUrlConfigured } = loaded;
   const store = await openStore(databaseSettings());
   try {
     await migrate(store.db);

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openContext } from '../../src/cli/context.js';
 import { servedBaseUrl } from '../../src/config/load-config.js';
 import { openStore } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -54,6 +55,22 @@ describe('the address served is the default base URL', () => {
     expect(servedBaseUrl('::', 8080)).toBe('http://localhost:8080');
     expect(servedBaseUrl('::1', 8080)).toBe('http://[::1]:8080');
     expect(servedBaseUrl('127.0.0.1', 8080)).toBe('http://127.0.0.1:8080');
+  });
+
+  it('every command (a worker too) links to where HOST and PORT say the server is', async () => {
+    const saved = { HOST: process.env.HOST, PORT: process.env.PORT, AMBASSADOR_DATA_DIR: process.env.AMBASSADOR_DATA_DIR };
+    Object.assign(process.env, { HOST: '0.0.0.0', PORT: '3100', AMBASSADOR_DATA_DIR: path.join(root, 'data') });
+    try {
+      const context = await openContext({});
+      await context.store.close();
+      expect(context.config.program.baseUrl).toBe('http://localhost:3100');
+      expect(context.baseUrlConfigured).toBe(false);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('--port and HOST make the links, unless program.baseUrl is set', async () => {
