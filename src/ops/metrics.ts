@@ -33,12 +33,21 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
+let processRegistry: Registry | undefined;
+/** The process's own metrics (CPU, memory, event loop, GC), set up once however many apps a process builds. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'ambassador_' });
+  }
+  return processRegistry;
+}
+
 /** A registry whose database-backed gauges are refreshed on each scrape. */
 export function metricsRegistry(options: MetricsOptions): { registry: Registry; httpDuration: Histogram<'method' | 'route' | 'status_code'> } {
   const { db } = options;
   const now = options.now ?? (() => new Date());
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ambassador_' });
   const httpDuration = new Histogram({
     name: 'ambassador_http_request_duration_seconds',
     help: 'HTTP request latency of this instance, by route pattern',
@@ -117,7 +126,7 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     if (options.token && !bearerMatches(request.headers.authorization, options.token)) {
       return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain; charset=utf-8').send('a bearer token is required\n');
     }
-    const body = await registry.metrics();
+    const body = `${await registry.metrics()}\n${await processMetrics().metrics()}`;
     return reply.header('cache-control', 'no-store').type(registry.contentType).send(body);
   });
 }
