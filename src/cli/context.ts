@@ -2,7 +2,7 @@
 // (for the audit log) and today's date in UTC.
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, withServedBaseUrl } from '../config/load-config.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { toIsoDate } from '../domain/dates.js';
 import { openStore, type Store } from '../store/db.js';
@@ -18,6 +18,8 @@ export interface CommandContext {
   store: Store;
   actor: string;
   today: string;
+  /** Whether program.baseUrl was configured; `serve` otherwise uses the address it serves. */
+  baseUrlConfigured: boolean;
 }
 
 export function databaseSettings(env: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; dataDir: string } {
@@ -25,6 +27,11 @@ export function databaseSettings(env: NodeJS.ProcessEnv = process.env): { databa
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.AMBASSADOR_DATA_DIR || 'data'),
   };
+}
+
+function environmentPort(text: string | undefined): number {
+  const port = Number(text);
+  return text && /^\d{1,5}$/.test(text) && port >= 1 && port <= 65535 ? port : 3000;
 }
 
 export function actorName(explicit: string | undefined): string {
@@ -37,7 +44,12 @@ export function actorName(explicit: string | undefined): string {
 }
 
 export async function openContext(options: GlobalOptions): Promise<CommandContext> {
-  const { config } = loadConfig({ file: options.config });
+  const loaded = loadConfig({ file: options.config });
+  // Without program.baseUrl, links name the address HOST and PORT say the server is on (every
+  // command and role: a worker's emails link where its web instance listens); `serve` then
+  // uses its own --host and --port.
+  const config = withServedBaseUrl(loaded, process.env.HOST || 'localhost', environmentPort(process.env.PORT));
+  const { baseUrlConfigured } = loaded;
   const store = await openStore(databaseSettings());
   try {
     await migrate(store.db);
@@ -45,7 +57,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     await store.close();
     throw error;
   }
-  return { config, store, actor: actorName(options.actor), today: toIsoDate(new Date()) };
+  return { config, store, actor: actorName(options.actor), today: toIsoDate(new Date()), baseUrlConfigured };
 }
 
 /** Runs a command body with an open context and always closes the store. */

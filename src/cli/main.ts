@@ -10,11 +10,13 @@ import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerIdentityCommands } from './commands/identities.js';
 import { registerMemberCommands } from './commands/members.js';
+import { registerOperationsCommands } from './commands/operations.js';
 import { registerReportCommands } from './commands/reports.js';
 import { registerReviewCommands } from './commands/reviews.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerSyncCommands } from './commands/sync.js';
 import type { GlobalOptions } from './context.js';
+import { exitQuietlyOnClosedPipe } from './output.js';
 
 export function buildProgram(): Command {
   const program = new Command('ambassador')
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program, globals);
   registerSyncCommands(program, globals);
   registerBackfillCommands(program, globals);
+  registerOperationsCommands(program, globals);
   return program;
 }
 
@@ -59,4 +62,5 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+exitQuietlyOnClosedPipe();
 await main(process.argv);

@@ -1,6 +1,20 @@
 // How commands print: `--json` for machines (stable keys, one JSON document on stdout),
 // aligned columns for people.
 
+/**
+ * `ambassador member list | head`: when the reader closes the pipe, stop quietly (as Unix
+ * tools do) instead of crashing with an unhandled EPIPE. Other stdout errors still surface.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdout, exit: (code: number) => void = process.exit): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      exit(0);
+      return;
+    }
+    throw error;
+  });
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -3,6 +3,7 @@
 // every problem in the file by its path.
 import { configSchema } from '../domain/config-schema.js';
 import { notificationSettingsSchema } from '../notify/settings.js';
+import { operationsSettingsSchema } from '../ops/settings.js';
 import { sourcesSettingsSchema } from '../sync/settings.js';
 import { webSettingsSchema } from '../web/settings.js';
 
@@ -10,4 +11,5 @@ export const fullConfigSchema = configSchema.extend({
   web: webSettingsSchema,
   notifications: notificationSettingsSchema,
   sources: sourcesSettingsSchema,
+  operations: operationsSettingsSchema,
 });

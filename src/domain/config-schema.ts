@@ -154,6 +154,8 @@ export const configSchema = z.strictObject({
   web: z.record(z.string(), z.unknown()).default({}),
   /** Email and webhook settings (see the notifications reference). */
   notifications: z.record(z.string(), z.unknown()).default({}),
+  /** Metrics, retention and alert settings (see "Running in production"). */
+  operations: z.record(z.string(), z.unknown()).default({}),
 });
 
 export type ProgramConfig = z.infer<typeof configSchema>;

@@ -13,13 +13,19 @@ type Env = Record<string, string | undefined>;
  * `schema` is the whole file's schema; the shell passes one extended with the settings of
  * the web app, notifications and sources, which the domain does not know about.
  */
-export function buildConfig(raw: unknown, env: Env = {}, schema: z.ZodType<ProgramConfig> = configSchema): ConfigResult {
+export function buildConfig(
+  raw: unknown,
+  env: Env = {},
+  schema: z.ZodType<ProgramConfig> = configSchema,
+  /** Settings that win over the file's (read from environment variables by the shell); not interpolated. */
+  overrides?: Record<string, unknown>,
+): ConfigResult {
   if (raw !== undefined && raw !== null && !isPlainObject(raw)) {
     return { ok: false, problems: [`(root): expected a mapping of settings, got ${describe(raw)}`] };
   }
   const problems: string[] = [];
   const interpolated = interpolateEnv(raw ?? {}, env, [], problems);
-  const merged = mergeOntoDefaults(DEFAULT_CONFIG, interpolated);
+  const merged = mergeOntoDefaults(DEFAULT_CONFIG, overrides ? mergeOntoDefaults(interpolated, overrides) : interpolated);
   const parsed = schema.safeParse(merged, { reportInput: true });
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => formatIssue(issue)));
   else problems.push(...crossCheck(parsed.data));

@@ -108,4 +108,5 @@ export const DEFAULT_CONFIG: ProgramConfig = {
   sources: {},
   web: {},
   notifications: {},
+  operations: {},
 };

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import type { LinkedIdentity, SourceBatch, SourceCursor } from '../sources/contract.js';
 import { asSourceError } from '../sources/context.js';
+import { observingQuotas } from '../ops/quota.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpStats } from '../sources/http.js';
 import { upsertContributions, type ContributionInput } from '../store/contributions.js';
 import type { Store } from '../store/db.js';
@@ -171,14 +172,15 @@ async function runSource(
 
 /** The HTTP client every source run uses, with the settings' limits and stored validators. */
 export function sourcesHttpClient(db: Kysely<Database>, settings: SourcesSettings, overrides?: Partial<HttpClientOptions>): HttpClient {
-  return createHttpClient({
+  // The quotas upstreams report are kept for /metrics (src/ops/quota.ts).
+  return observingQuotas(createHttpClient({
     userAgent: settings.http.userAgent,
     timeoutMs: settings.http.timeoutMs,
     maxBytes: settings.http.maxBytes,
     allowPrivateAddresses: settings.http.allowPrivateAddresses,
     validators: databaseValidatorStore(db),
     ...overrides,
-  });
+  }), db);
 }
 
 /** Opens a run record (status 'running') that `finishRun` completes. */

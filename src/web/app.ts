@@ -44,6 +44,8 @@ import { awardsAdminApiRoutes } from './api/awards-admin.js';
 import { formBody, page, type Route, type RouteModule } from './routing.js';
 import { refuseMalformedInput } from './malformed-input.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
+import { registerMetrics } from '../ops/metrics.js';
+import { parseOperationsSettings } from '../ops/settings.js';
 
 export type { AppContext } from './context.js';
 
@@ -146,6 +148,9 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     if (request.viewer && !reply.getHeader('cache-control')) reply.header('cache-control', 'private, no-store');
     return payload;
   });
+
+  // /metrics and the latency of every route after this line (src/ops/metrics.ts).
+  registerMetrics(app, { db: context.db, token: parseOperationsSettings(context.config.operations).metricsToken, now: context.now });
 
   const assets = loadAssets();
   app.get('/assets/:file', async (request, reply) => {

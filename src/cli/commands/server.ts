@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { portArgument } from '../arguments.js';
 import { openContext, withContext, type GlobalOptions } from '../context.js';
+import { withServedBaseUrl } from '../../config/load-config.js';
 import { printJson, printLines } from '../output.js';
 import { isEmpty, loadDemo } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
@@ -58,7 +59,11 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     .option('--no-sync', 'do not run the sources on their schedules (as sources.schedule.enabled: false)')
     .option('--no-worker', 'web only: run no jobs here (run `ambassador worker` elsewhere)')
     .action(async (options) => {
-      const context = await openContext(globals());
+      const opened = await openContext(globals());
+      const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
+      const host = options.host ?? process.env.HOST ?? 'localhost';
+      // Without a configured program.baseUrl, links in emails, feeds, badges and the API name the address served.
+      const context = { ...opened, config: withServedBaseUrl(opened, host, port) };
       if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
         const outcome = await loadDemo(context.store.db, context.config);
         process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
@@ -95,8 +100,6 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         scheduleSyncs: scheduleSyncs(Boolean(options.sync), context.config, app.log),
         ...(mailer ? { mailer } : {}),
       });
-      const port = options.port ?? (process.env.PORT ? portArgument(process.env.PORT) : 3000);
-      const host = options.host ?? process.env.HOST ?? 'localhost';
       onShutdown(async () => {
         await app.close();
         await jobs?.stop();
