@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerAwardCommands } from './commands/awards.js';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDigestCommands } from './commands/digest.js';
 import { registerIdentityCommands } from './commands/identities.js';
 import { registerMemberCommands } from './commands/members.js';
 import { registerReportCommands } from './commands/reports.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program, globals);
   registerSyncCommands(program, globals);
   registerBackfillCommands(program, globals);
+  registerDigestCommands(program, globals);
   return program;
 }
 
