@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember } from '../../src/store/members.js';
+import { rescoreMembers } from '../../src/store/rescore.js';
 import type { Member } from '../../src/store/schema.js';
 import { buildApp } from '../../src/web/app.js';
 import { sha256, sign } from '../../src/web/session.js';
@@ -59,6 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the review desk and m
       created_at: new Date(Date.UTC(2026, 4, 1) + n * 60_000),
     }));
     for (let i = 0; i < rows.length; i += 250) await store.db.insertInto('contributions').values(rows.slice(i, i + 250)).execute();
+    await rescoreMembers(store.db, config, people.map((p) => p.id));
     app = await buildApp({ store, config, now: () => TODAY, pageCacheSeconds: 0, verifyIdentity: null, mailer: { send: async (m) => void mails.push({ to: m.to, subject: m.subject, text: m.text }) } });
     await app.listen({ port, host: '127.0.0.1' });
   }, 180_000);
