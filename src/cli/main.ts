@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerAwardCommands } from './commands/awards.js';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDigestCommands } from './commands/digest.js';
 import { registerIdentityCommands } from './commands/identities.js';
 import { registerMemberCommands } from './commands/members.js';
 import { registerOperationsCommands } from './commands/operations.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerSyncCommands(program, globals);
   registerBackfillCommands(program, globals);
   registerOperationsCommands(program, globals);
+  registerDigestCommands(program, globals);
   return program;
 }
 

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { toIsoDate } from '../domain/dates.js';
+import { contributionDateProblem, type ContributionDateBounds } from '../domain/contribution-date.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { recordAudit } from './audit.js';
 import { rescoreMembers } from './rescore.js';
@@ -150,7 +151,7 @@ export interface SubmissionInput {
   evidenceUrl?: string | null;
 }
 
-export function validateSubmission(config: ProgramConfig, input: SubmissionInput): string[] {
+export function validateSubmission(config: ProgramConfig, input: SubmissionInput, bounds?: ContributionDateBounds): string[] {
   const problems: string[] = [];
   const kind = config.kinds[input.kind];
   if (!kind) {
@@ -167,9 +168,9 @@ export function validateSubmission(config: ProgramConfig, input: SubmissionInput
   if (input.evidenceUrl && (input.evidenceUrl.length > URL_MAX || !isHttpUrl(input.evidenceUrl))) {
     problems.push(`evidence: expected an http(s) URL of at most ${URL_MAX} characters, got "${input.evidenceUrl.slice(0, 80)}"`);
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
-    problems.push(`date: expected a date YYYY-MM-DD, got "${input.date.slice(0, 40)}"`);
-  }
+  // Without bounds (a dry check), only the calendar is asked: any day from year 1 to 9999.
+  const dateProblem = contributionDateProblem(input.date, bounds ?? { joinedAt: '0001-01-01', today: '9999-12-31' });
+  if (dateProblem) problems.push(`date: ${dateProblem}`);
   return problems;
 }
 
@@ -190,8 +191,9 @@ export async function submitContribution(
   actor: string,
   today: string,
 ): Promise<ContributionRow> {
-  const problems = validateSubmission(config, input);
-  if (input.date > today) problems.push(`date: expected a date not after today (${today}), got "${input.date}"`);
+  const member = await db.selectFrom('members').select('joined_at').where('id', '=', input.memberId).executeTakeFirst();
+  if (!member) throw new UserError(`no member #${input.memberId}`, 'not_found');
+  const problems = validateSubmission(config, input, { joinedAt: member.joined_at, today });
   if (problems.length > 0) throw new UserError(problems.join('; '));
   return db.transaction().execute(async (trx) => {
     const duplicate = await trx
@@ -221,6 +223,7 @@ export async function submitContribution(
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actor, action: 'contribution.submit', subjectType: 'contribution', subjectId: row.id });
+    await trx.insertInto('review_events').values({ contribution_id: row.id, action: 'submitted', actor_id: input.memberId }).execute();
     await rescoreMembers(trx, config, [input.memberId]);
     return requireContribution(trx, row.id);
   });
@@ -257,6 +260,7 @@ export async function decideReview(
       .updateTable('contributions')
       .set({
         review_state: decision.approve ? 'counted' : 'rejected',
+        changes_requested: false,
         review_reason: decision.reason?.trim() || null,
         reviewed_by: decision.reviewerId ?? null,
         reviewed_at: new Date(),
@@ -265,6 +269,10 @@ export async function decideReview(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('review_events')
+      .values({ contribution_id: id, action: decision.approve ? 'approved' : 'rejected', actor_id: decision.reviewerId ?? null, note: decision.reason?.trim().slice(0, 2000) || null })
+      .execute();
     await recordAudit(trx, {
       actor,
       action: decision.approve ? 'review.approve' : 'review.reject',

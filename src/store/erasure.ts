@@ -175,6 +175,16 @@ export async function eraseTraces(db: Kysely<Database>, person: ErasedPerson, re
     report.contributionRows += 1;
   }
 
+  // The review desk's threads and managers' private notes about other people (migration 0050).
+  for (const row of await rowsMentioning(db, 'review_events', 'id', ['note'], markers)) {
+    await db.updateTable('review_events').set({ note: redactText(row.note as string, markers) }).where('id', '=', row.key as number).execute();
+    report.contributionRows += 1;
+  }
+  for (const row of await rowsMentioning(db, 'member_notes', 'id', ['body'], markers)) {
+    await db.updateTable('member_notes').set({ body: redactText(row.body as string, markers) }).where('id', '=', row.key as number).where('member_id', '!=', member.id).execute();
+    report.statusRows += 1;
+  }
+
   report.awardSnapshots = await redactAwardSnapshots(db, person, markers, redactActor, reason, now);
 
   for (const row of await rowsMentioning(db, 'sync_cursors', 'source', ['cursor'], markers)) {

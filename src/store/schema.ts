@@ -72,6 +72,10 @@ export interface ContributionsTable {
   metadata: Json;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** A rejection that asks the person for changes (migration 0050). */
+  changes_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The manager a pending item is assigned to (migration 0050). */
+  assigned_to: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StatusChangesTable {
@@ -227,6 +231,45 @@ export interface MemberSettingsTable {
   updated_at: UpdatedAt;
 }
 
+export type ReviewAction = 'submitted' | 'edited' | 'assigned' | 'approved' | 'rejected' | 'changes_requested' | 'resubmitted' | 'revoked' | 'withdrawn';
+
+/** The thread of a review (migration 0050). */
+export interface ReviewEventsTable {
+  id: Generated<number>;
+  contribution_id: number;
+  actor_id: number | null;
+  action: ReviewAction;
+  note: string | null;
+  at: CreatedAt;
+}
+
+/** Private manager notes about a member (migration 0050). */
+export interface MemberNotesTable {
+  id: Generated<number>;
+  member_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+/** Former handles that redirect (migration 0050). */
+export interface HandleAliasesTable {
+  old_handle: string;
+  member_id: number;
+  created_at: CreatedAt;
+}
+
+/** Email changes waiting for the new address to confirm (migration 0050). */
+export interface EmailChangesTable {
+  token_hash: string;
+  member_id: number;
+  new_email: string;
+  requested_by: number | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: Date | null;
+}
+
 export interface Database {
   members: MembersTable;
   identities: IdentitiesTable;
@@ -246,6 +289,10 @@ export interface Database {
   oauth_states: OauthStatesTable;
   process_instances: ProcessInstancesTable;
   job_claims: JobClaimsTable;
+  review_events: ReviewEventsTable;
+  member_notes: MemberNotesTable;
+  handle_aliases: HandleAliasesTable;
+  email_changes: EmailChangesTable;
 }
 
 export interface ProcessInstancesTable {

@@ -33,6 +33,7 @@ import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
 import { auditLogRoutes } from './admin/audit-log.js';
+import { reportRoutes } from './admin/reports.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
 import { awardsConsoleRoutes } from './admin/awards.js';
@@ -75,6 +76,7 @@ export const ROUTES: RouteModule[] = [
   memberAdminRoutes,
   operationsRoutes,
   auditLogRoutes,
+  reportRoutes,
   exportRoutes,
   rulesAndAwardsRoutes,
   awardsConsoleRoutes,

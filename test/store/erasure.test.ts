@@ -113,6 +113,11 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     await hitRateLimit(db, `sign-in:email:${ZELDA.email}`, { max: 5, windowMs: 60_000 }, new Date());
     await hitRateLimit(db, `member:${zelda.id}:link`, { max: 5, windowMs: 60_000 }, new Date());
     await recordAudit(db, { actor: 'cli:root', action: 'note', subjectType: 'member', subjectId: 'otto', reason: `asked ${ZELDA.email} about it`, details: { by: ZELDA.handle, identity: `github:${ZELDA.github}` } });
+    // The review desk and member console (migration 0050): her note about Otto, an old handle, an email change.
+    await db.insertInto('member_notes').values({ member_id: other.id, author_id: zelda.id, body: `called by ${ZELDA.name} about the talk` }).execute();
+    await db.insertInto('member_notes').values({ member_id: zelda.id, author_id: other.id, body: `${ZELDA.name} prefers email` }).execute();
+    await db.insertInto('handle_aliases').values({ old_handle: `${ZELDA.handle}-old`.toLowerCase(), member_id: zelda.id }).execute();
+    await db.insertInto('email_changes').values({ token_hash: 'e1', member_id: zelda.id, new_email: ZELDA.email, expires_at: new Date(Date.now() + 60_000) }).execute();
     return { zelda, other };
   }
 
@@ -123,7 +128,7 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     const dumpBefore = await dumpDatabase(store.db);
     const seededTables = new Set(dumpBefore.filter((cell) => MARKERS.some((m) => cell.value.toLowerCase().includes(m.toLowerCase()))).map((cell) => cell.table));
     // The seed really reached every place the person can be found.
-    for (const table of ['members', 'identities', 'contributions', 'status_changes', 'award_snapshots', 'audit_log', 'sync_cursors', 'sync_runs', 'http_validators', 'api_tokens', 'notifications', 'rate_limit_hits']) {
+    for (const table of ['members', 'identities', 'contributions', 'status_changes', 'award_snapshots', 'audit_log', 'sync_cursors', 'sync_runs', 'http_validators', 'api_tokens', 'notifications', 'rate_limit_hits', 'review_events', 'member_notes', 'handle_aliases', 'email_changes']) {
       expect(seededTables, table).toContain(table);
     }
 

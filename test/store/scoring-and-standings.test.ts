@@ -87,7 +87,7 @@ describe.each(ENGINES)('contributions, scores and standings on %s', (engine) => 
       submitContribution(store.db, config, { ...submission, kind: 'talk', category: 'code', url: 'javascript:alert(1)', date: '2027-01-01' }, 'x', '2026-11-25'),
     ).rejects.toThrow(/category: the kind talk belongs to events.*url: expected an http\(s\) URL.*date: expected a date not after today/);
     await expect(
-      submitContribution(store.db, config, { ...submission, kind: 'pullRequestMerged', category: 'code' }, 'x', '2026-11-25'),
+      submitContribution(store.db, config, { ...submission, kind: 'issueTriaged', category: 'code' }, 'x', '2026-11-25'),
     ).rejects.toThrow(/tracked automatically/);
     expect((await listPendingReviews(store.db)).map((r) => r.handle)).toEqual(['jane']);
     await expect(decideReview(store.db, config, row.id, { approve: false }, 'm')).rejects.toThrow('a rejection needs a reason');

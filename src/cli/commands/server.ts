@@ -5,7 +5,7 @@ import { portArgument } from '../arguments.js';
 import { openContext, withContext, type GlobalOptions } from '../context.js';
 import { withServedBaseUrl } from '../../config/load-config.js';
 import { printJson, printLines } from '../output.js';
-import { isEmpty, loadDemo } from '../../demo/community.js';
+import { isEmpty, loadDemo, loadDemoShowcase } from '../../demo/community.js';
 import { migrate } from '../../store/migrate.js';
 import { terminalMailer } from '../../notify/mailer.js';
 import { startJobs, type Jobs, type JobsOptions } from '../../jobs/worker.js';
@@ -44,6 +44,7 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     .action(async (options) =>
       withContext(globals(), async ({ store, config }) => {
         const outcome = await loadDemo(store.db, config);
+        if (outcome.created) await loadDemoShowcase(store.db, config);
         if (options.json) printJson(outcome);
         else printLines([`demo community: ${outcome.members} members, ${outcome.contributions} contributions${outcome.created ? '' : ' (already loaded)'}`]);
       }),
@@ -66,11 +67,12 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       const context = { ...opened, config: withServedBaseUrl(opened, host, port) };
       if (options.demoIfEmpty && (await isEmpty(context.store.db))) {
         const outcome = await loadDemo(context.store.db, context.config);
-        process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions\n`);
-        const managers = await context.store.db.selectFrom('members').select('email').where('role', '!=', 'ambassador').execute();
-        if (options.printEmails && managers.length > 0) {
+        const showcase = await loadDemoShowcase(context.store.db, context.config);
+        process.stderr.write(`loaded the demo community: ${outcome.members} members, ${outcome.contributions} contributions; ${showcase.submissions} submissions waiting${showcase.changeRequested ? ` (one sent back to @${showcase.changeRequested} with a change request)` : ''}; 2025 awards ${showcase.published ? 'published' : 'not published'}, a 2026 draft\n`);
+        const staff = await context.store.db.selectFrom('members').select(['email', 'role']).where('role', '!=', 'ambassador').orderBy('role').execute();
+        if (options.printEmails && staff.length > 0) {
           process.stderr.write(
-            `sign in as a demo program manager with ${managers.map((m) => m.email).join(' or ')}; the sign-in link is printed here\n`,
+            `sign in as ${staff.map((m) => `${m.role === 'admin' ? 'the demo administrator' : 'a demo program manager'} with ${m.email}`).join(', or ')}; the sign-in link is printed here\n`,
           );
         }
       }
