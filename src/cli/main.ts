@@ -13,6 +13,7 @@ import { registerMemberCommands } from './commands/members.js';
 import { registerReportCommands } from './commands/reports.js';
 import { registerReviewCommands } from './commands/reviews.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerStandingsCommands } from './commands/standings.js';
 import { registerSyncCommands } from './commands/sync.js';
 import type { GlobalOptions } from './context.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program, globals);
   registerSyncCommands(program, globals);
   registerBackfillCommands(program, globals);
+  registerStandingsCommands(program, globals);
   return program;
 }
 

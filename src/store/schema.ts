@@ -208,6 +208,33 @@ export interface MemberSettingsTable {
   updated_at: UpdatedAt;
 }
 
+/** Maintained by triggers (migration 0070); written by nothing else. */
+export interface MemberStandingsTable {
+  member_id: number;
+  cycle_year: number;
+  category: string;
+  points: Numeric;
+  categories_with_points: number;
+  contributions: number;
+  last_counted_at: Date;
+  handle_key: string;
+  code: Numeric;
+  content: Numeric;
+  events: Numeric;
+  documentation: Numeric;
+  education: Numeric;
+  leadership: Numeric;
+  listed: boolean;
+}
+
+export interface StandingsCycleTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  start_month: number;
+  start_day: number;
+  end_month: number;
+  end_day: number;
+}
+
 export interface Database {
   members: MembersTable;
   identities: IdentitiesTable;
@@ -224,6 +251,8 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   member_settings: MemberSettingsTable;
   oauth_states: OauthStatesTable;
+  member_standings: MemberStandingsTable;
+  standings_cycle: StandingsCycleTable;
 }
 
 export type Member = Selectable<MembersTable>;

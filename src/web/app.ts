@@ -11,6 +11,7 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { setStandingsCycle } from '../store/standings.js';
 import { awardsRoutes } from './public/awards.js';
 import { recognitionFileRoutes } from './public/recognition-files.js';
 import { siteFileRoutes } from './public/site-files.js';
@@ -94,6 +95,8 @@ export function allRoutes(context: WebContext): Route[] {
 
 export async function buildApp(appContext: AppContext): Promise<FastifyInstance> {
   const context = resolveContext(appContext);
+  // The maintained standings follow the configured award cycle (rebuilt once when it changes).
+  await setStandingsCycle(context.db, context.config.awards.cycle);
   const app = Fastify({
     logger: loggerOptions(appContext.logger),
     trustProxy: proxyTrust(context.web.trustProxy),
