@@ -84,9 +84,13 @@ export async function run(): Promise<void> {
     const leaderboardApi = await medianMs(page(`/api/v1/leaderboard?year=2026&category=education&cursor=${secondPage}`));
     const profilePage = await medianMs(page('/ambassadors/member4242?year=2026'));
     await app.close();
+    // NaN when the preview fails (it did before issue 13: one bind parameter per member).
     const rulesPreview = await timeOnce(() =>
       leaderboardEffect(resolveContext({ store, config, now: () => NOW, logger: false }), changed.config, 2026),
-    );
+    ).catch((error: unknown) => {
+      console.log(`rules preview failed: ${(error as Error).message}`);
+      return Number.NaN;
+    });
     const ruleChangeRescore = await timeOnce(() => rescoreAll(db, changed.config));
     const counted = await db
       .selectFrom('contributions')

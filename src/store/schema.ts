@@ -227,6 +227,12 @@ export interface MemberStandingsTable {
   listed: boolean;
 }
 
+export interface ScoringRulesSeenTable {
+  digest: string;
+  versions: Json<unknown>;
+  seen_at: CreatedAt;
+}
+
 export interface StandingsCycleTable {
   singleton: ColumnType<boolean, boolean | undefined, never>;
   start_month: number;
@@ -253,6 +259,7 @@ export interface Database {
   oauth_states: OauthStatesTable;
   member_standings: MemberStandingsTable;
   standings_cycle: StandingsCycleTable;
+  scoring_rules_seen: ScoringRulesSeenTable;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -39,29 +39,27 @@ export async function verifyStandings(db: Kysely<Database>, options: { limit?: n
       select p.* from per_year p cross join lateral standings_cycle_bounds(p.cycle_year) b
       where p.occurred_at >= b.from_at and p.occurred_at < b.until_at
     ),
+    by_category as (
+      select member_id, cycle_year, category, sum(points) as points, count(*)::int as contributions, max(occurred_at) as last_counted_at
+      from in_cycle group by member_id, cycle_year, category
+    ),
     by_member as (
-      select member_id, cycle_year, sum(points) as points, count(*)::int as contributions, max(occurred_at) as last_counted_at,
-             coalesce(sum(points) filter (where category = 'code'), 0) as code,
-             coalesce(sum(points) filter (where category = 'content'), 0) as content,
-             coalesce(sum(points) filter (where category = 'events'), 0) as events,
-             coalesce(sum(points) filter (where category = 'documentation'), 0) as documentation,
-             coalesce(sum(points) filter (where category = 'education'), 0) as education,
-             coalesce(sum(points) filter (where category = 'leadership'), 0) as leadership,
-             count(distinct category) filter (where points > 0)::int as categories_with_points
-      from in_cycle group by member_id, cycle_year
+      select member_id, cycle_year, sum(points) as points, sum(contributions)::int as contributions, max(last_counted_at) as last_counted_at,
+             ${sql.join(['code', 'content', 'events', 'documentation', 'education', 'leadership'].map((c) => sql`coalesce(sum(points) filter (where category = ${c}), 0) as ${sql.ref(c)}`), sql`, `)},
+             count(*) filter (where points > 0)::int as categories_with_points
+      from by_category group by member_id, cycle_year
     ),
     expected as (
+      -- The 'all' row: the member's cycle, with the six sums.
       select b.member_id, b.cycle_year, 'all'::text as category, b.points, b.categories_with_points, b.contributions, b.last_counted_at,
              lower(m.handle) collate "C" as handle_key, b.code, b.content, b.events, b.documentation, b.education, b.leadership,
              (m.state = 'registered' and not m.is_bot) as listed
       from by_member b join members m on m.id = b.member_id
       union all
-      select b.member_id, b.cycle_year, x.category, x.points, b.categories_with_points, b.contributions, b.last_counted_at,
-             lower(m.handle) collate "C", b.code, b.content, b.events, b.documentation, b.education, b.leadership,
-             (m.state = 'registered' and not m.is_bot)
-      from by_member b join members m on m.id = b.member_id
-      cross join lateral (values ('code', b.code), ('content', b.content), ('events', b.events), ('documentation', b.documentation),
-                                 ('education', b.education), ('leadership', b.leadership)) as x(category, points)
+      -- A category's row: counted and tied within the category, only when it has points.
+      select x.member_id, x.cycle_year, x.category, x.points, 1, x.contributions, x.last_counted_at,
+             lower(m.handle) collate "C", 0, 0, 0, 0, 0, 0, (m.state = 'registered' and not m.is_bot)
+      from by_category x join members m on m.id = x.member_id
       where x.points > 0
     ),
     compared as (

@@ -83,6 +83,9 @@ async function maintainedYear(db: Kysely<Database>, from: string, to: string): P
   return bounds.start === from && bounds.end === to ? year : null;
 }
 
+/** The six category sums, from the member's 'all' row (aliased a). */
+const BREAKDOWN = sql.join(CATEGORIES.map((c) => sql`${sql.ref(`a.${c}`)}`), sql`, `);
+
 const ORDER = sql`s.points desc, s.categories_with_points desc, s.contributions desc, s.last_counted_at asc, s.handle_key asc`;
 
 /** Rows strictly ahead of `s` in the ranking order, as a predicate over `o`. */
@@ -117,19 +120,22 @@ async function maintainedStandings(db: Kysely<Database>, year: number, query: St
   const result =
     query.memberIds && query.memberIds.length > 0
       ? await sql<MaintainedRow>`
-          select s.*, m.handle, m.name,
+          select s.member_id, s.points, s.contributions, s.last_counted_at, ${BREAKDOWN}, m.handle, m.name,
                  1 + (select count(*) from member_standings o
                       where o.cycle_year = s.cycle_year and o.category = s.category and o.listed
                         and o.points >= s.points and ${AHEAD}) as rank
           from member_standings s join members m on m.id = s.member_id
+          join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'
           where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
           order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`.execute(db)
       : await sql<MaintainedRow>`
-          select s.*, m.handle, m.name, ${offset} + row_number() over (order by ${ORDER}) as rank
+          select s.member_id, s.points, s.contributions, s.last_counted_at, ${BREAKDOWN}, m.handle, m.name,
+                 ${offset} + row_number() over (order by ${ORDER}) as rank
           from (select * from member_standings s
                 where s.cycle_year = ${year} and s.category = ${category} and s.listed
                 order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
           join members m on m.id = s.member_id
+          join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'
           order by rank`.execute(db);
   const rows = result.rows.map((row) => ({
     rank: Number(row.rank),
@@ -149,6 +155,8 @@ export async function aggregateStandings(db: Kysely<Database>, query: StandingsQ
   const from = new Date(`${query.from}T00:00:00Z`);
   const until = new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000);
   const sortPoints = query.category ? sql.ref(`t.${query.category}`) : sql.ref('t.points');
+  // A category counts and breaks ties within itself: its contributions, its last one.
+  const within = query.category ? sql`c.category = ${query.category}` : sql`true`;
   const categorySums = CATEGORIES.map(
     (category) =>
       sql`coalesce(round((sum(c.points::float8) filter (where c.category = ${category}))::numeric, 2), 0)::float8 as ${sql.ref(category)}`,
@@ -170,8 +178,9 @@ export async function aggregateStandings(db: Kysely<Database>, query: StandingsQ
     with totals as (
       -- float8 sums are much faster than numeric ones; points have two decimals, so rounding
       -- the total to two decimals gives the exact sum.
-      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points, count(*)::int as contributions,
-             max(c.occurred_at) as last_at, ${sql.join(categorySums, sql`, `)}
+      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points,
+             (count(*) filter (where ${within}))::int as contributions,
+             max(c.occurred_at) filter (where ${within}) as last_at, ${sql.join(categorySums, sql`, `)}
       from contributions c
       where c.review_state = 'counted' and c.occurred_at >= ${from} and c.occurred_at < ${until}
       group by c.member_id
@@ -179,7 +188,7 @@ export async function aggregateStandings(db: Kysely<Database>, query: StandingsQ
     ranked as (
       select t.*, m.handle, m.name,
              row_number() over (
-               order by ${sortPoints} desc, (${breadth}) desc, t.contributions desc, t.last_at asc, lower(m.handle) asc
+               order by ${sortPoints} desc, (${query.category ? sql`1` : breadth}) desc, t.contributions desc, t.last_at asc, lower(m.handle) collate "C" asc
              )::int as rank,
              count(*) over ()::int as total
       from totals t

@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/domain/categories.js';
+import { rulesVersions } from '../../src/domain/rules.js';
+import { scoreWithCaps } from '../../src/domain/scoring.js';
 import { decideReview, submitContribution, upsertContributions } from '../../src/store/contributions.js';
 import { linkIdentity, verifyIdentity } from '../../src/store/identities.js';
 import { addMember, changeMemberState, removeMember, setMemberFlags } from '../../src/store/members.js';
@@ -17,7 +19,8 @@ import { configWith } from '../domain/fixtures.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
 
 const base = configWith();
-const changed = configWith({ scoring: { changes: [{ effectiveFrom: '2026-07-01', points: { blogPost: 7, talk: 3 } }] } });
+// A dated change (from a Wednesday) that also caps blog posts: capped scopes widen to weeks.
+const changed = configWith({ scoring: { changes: [{ effectiveFrom: '2026-07-01', points: { blogPost: 7, talk: 3 }, caps: { blogPost: { perWeek: 1 } } }] } });
 const KINDS = ['blogPost', 'talk', 'answerPosted', 'pullRequestMerged', 'documentationMerged', 'issueReported', 'mentoring'];
 const SUBMITTABLE = Object.entries(base.kinds).filter(([, k]) => k.submittable).map(([kind, k]) => ({ kind, category: k.category }));
 
@@ -50,6 +53,7 @@ const dateOf = (offset: number, hour = 12) => new Date(Date.UTC(2025, 11, 20 + o
 describe.each(ENGINES)('maintained standings on %s', (engine) => {
   let store: TestStore;
   let run = 0;
+  let config = base;
   beforeAll(async () => {
     store = await freshStore(engine);
   });
@@ -66,7 +70,6 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
       const row = await db.selectFrom('members').select(['id', 'handle']).where('id', '=', member.id).executeTakeFirst();
       return row ?? null;
     };
-    let config = base;
     for (const s of steps) {
       n += 1;
       const id = `${run}-${n}`;
@@ -134,6 +137,16 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
           await apply(members, steps);
           const check = await verifyStandings(store.db);
           expect(check.differences).toEqual([]);
+          // Scoped rescores leave every row as a full scoring under the current rules would.
+          const rows = await store.db.selectFrom('contributions').selectAll().execute();
+          const expected = scoreWithCaps(rulesVersions(config), rows.map((row) => ({
+            id: row.id, memberId: row.member_id, kind: row.kind, occurredAt: row.occurred_at, metadata: row.metadata,
+            takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
+          })));
+          for (const row of rows) {
+            const score = expected.get(row.id)!;
+            expect({ id: row.id, points: row.points, explanation: row.explanation }).toEqual({ id: row.id, points: score.points, explanation: score.explanation });
+          }
           for (const year of [2025, 2026, 2027]) {
             const period = { from: `${year}-01-01`, to: `${year}-12-31` };
             expect(await queryStandings(store.db, period)).toEqual(await aggregateStandings(store.db, period));
