@@ -124,17 +124,16 @@ export async function rescoreAll(
   return result;
 }
 
-async function rescoreWhere(
-  db: Kysely<Database>,
-  config: ProgramConfig,
-  filter: RawBuilder<unknown>,
-): Promise<{ contributions: number; changed: number }> {
+/**
+ * The scoring of the contributions matched by `filter` (over alias c) under `config`, as CTEs
+ * to put after WITH: the last, `scored`, has id, rules_version, points and explanation.
+ */
+export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): RawBuilder<unknown> {
   const versions = rulesVersions(config);
   const scoring = compileScoring(versions);
   const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
   const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
-  const result = await sql<{ considered: number; changed: number }>`
-    with s0 as materialized (
+  return sql`s0 as materialized (
       select c.id, c.member_id, c.kind, c.occurred_at, c.metadata,
              c.review_state in ('counted', 'pending') as takes_place,
              (c.occurred_at at time zone 'UTC')::date as day,
@@ -174,7 +173,16 @@ async function rescoreWhere(
                else trim_scale(raw_points)::text || ' = ' || sentence
              end as explanation
       from s4
-    ),
+    )`;
+}
+
+async function rescoreWhere(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  filter: RawBuilder<unknown>,
+): Promise<{ contributions: number; changed: number }> {
+  const result = await sql<{ considered: number; changed: number }>`
+    with ${scoredCtes(config, filter)},
     updated as (
       update contributions c
       set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
