@@ -16,7 +16,7 @@ import { medianMs, report, timeOnce } from './measure.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 2_000_000);
-const DATABASE = 'ambassador_bench_core';
+const DATABASE = process.env.BENCH_DATABASE ?? 'ambassador_bench_core';
 const NOW = new Date('2026-12-15T12:00:00Z');
 
 export async function run(): Promise<void> {

@@ -24,7 +24,8 @@ export interface RescoreResult {
 }
 
 export interface RescoreOptions {
-  /** Members per statement (by id range); each is one transaction. */
+  /** Members per statement (by id range); each is one transaction. Small enough that a chunk's
+   * rewritten rows fit in the free space of their pages (fillfactor 85, migration 0072). */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -38,6 +39,7 @@ export async function rescoreMembers(
   if (unique.length === 0) return { members: 0, contributions: 0, changed: 0 };
   await noteRulesInUse(db, rulesVersions(config));
   const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`);
+  await sql`delete from scoring_pending where member_id = any(${unique}::int[])`.execute(db);
   return { members: unique.length, ...outcome };
 }
 
@@ -81,7 +83,7 @@ export async function rescoreAll(
   config: ProgramConfig,
   options: RescoreOptions = {},
 ): Promise<RescoreResult> {
-  const chunkSize = options.chunkSize ?? 25_000;
+  const chunkSize = options.chunkSize ?? 10_000;
   const versions = rulesVersions(config);
   const scopes = await rescoreScopes(db, config);
   const bounds = await db
@@ -101,20 +103,25 @@ export async function rescoreAll(
     for (let from = low; from <= high; from += chunkSize) {
       const to = Math.min(high, from + chunkSize - 1);
       const outcome = await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${filter}`);
+      if (scopes === null) await db.deleteFrom('scoring_pending').where('member_id', '>=', from).where('member_id', '<=', to).execute();
       result.contributions += outcome.contributions;
       result.changed += outcome.changed;
       options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
     }
   }
-  // Rows never scored (written by an import): their members, whole, in batches.
-  const unscored = await db.selectFrom('contributions').select('member_id').distinct().where('rules_version', '=', '').orderBy('member_id').execute();
-  for (let index = 0; index < unscored.length; index += chunkSize) {
-    const ids = unscored.slice(index, index + chunkSize).map((row) => row.member_id);
+  // Rows never scored (written by an import, listed by the insert trigger): their members,
+  // whole, in batches.
+  const pending = (await db.selectFrom('scoring_pending').select('member_id').orderBy('member_id').execute()).map((row) => row.member_id);
+  for (let index = 0; index < pending.length; index += chunkSize) {
+    const ids = pending.slice(index, index + chunkSize);
     const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${ids}::int[])`);
+    await sql`delete from scoring_pending where member_id = any(${ids}::int[])`.execute(db);
     result.contributions += outcome.contributions;
     result.changed += outcome.changed;
-    options.onProgress?.(Math.min(index + chunkSize, unscored.length), unscored.length);
+    options.onProgress?.(Math.min(index + chunkSize, pending.length), pending.length);
   }
+  // The standings' statistics after many rows moved, so the leaderboards keep their index plans.
+  if (result.changed > 0) await sql`analyze member_standings`.execute(db);
   const digest = rulesDigest(versions);
   const apply = async (trx: Kysely<Database>) => {
     await trx.deleteFrom('scoring_rules_seen').where('digest', '<>', digest).execute();

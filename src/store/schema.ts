@@ -233,6 +233,10 @@ export interface ScoringRulesSeenTable {
   seen_at: CreatedAt;
 }
 
+export interface ScoringPendingTable {
+  member_id: number;
+}
+
 export interface StandingsCycleTable {
   singleton: ColumnType<boolean, boolean | undefined, never>;
   start_month: number;
@@ -260,6 +264,7 @@ export interface Database {
   member_standings: MemberStandingsTable;
   standings_cycle: StandingsCycleTable;
   scoring_rules_seen: ScoringRulesSeenTable;
+  scoring_pending: ScoringPendingTable;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -83,9 +83,6 @@ async function maintainedYear(db: Kysely<Database>, from: string, to: string): P
   return bounds.start === from && bounds.end === to ? year : null;
 }
 
-/** The six category sums, from the member's 'all' row (aliased a). */
-const BREAKDOWN = sql.join(CATEGORIES.map((c) => sql`${sql.ref(`a.${c}`)}`), sql`, `);
-
 const ORDER = sql`s.points desc, s.categories_with_points desc, s.contributions desc, s.last_counted_at asc, s.handle_key asc`;
 
 /** Rows strictly ahead of `s` in the ranking order, as a predicate over `o`. */
@@ -113,6 +110,10 @@ interface MaintainedRow {
 async function maintainedStandings(db: Kysely<Database>, year: number, query: StandingsQuery): Promise<StandingsPage> {
   const category = query.category ?? 'all';
   const offset = query.offset ?? 0;
+  // The six sums live on the member's 'all' row: a category's page joins it.
+  const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
+  const breakdownJoin =
+    category === 'all' ? sql`` : sql`join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'`;
   const counted = await sql<{ n: number }>`
     select count(*)::int as n from member_standings
     where cycle_year = ${year} and category = ${category} and listed`.execute(db);
@@ -120,23 +121,22 @@ async function maintainedStandings(db: Kysely<Database>, year: number, query: St
   const result =
     query.memberIds && query.memberIds.length > 0
       ? await sql<MaintainedRow>`
-          select s.member_id, s.points, s.contributions, s.last_counted_at, ${BREAKDOWN}, m.handle, m.name,
+          select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name,
                  1 + (select count(*) from member_standings o
                       where o.cycle_year = s.cycle_year and o.category = s.category and o.listed
                         and o.points >= s.points and ${AHEAD}) as rank
           from member_standings s join members m on m.id = s.member_id
-          join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'
+          ${breakdownJoin}
           where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
           order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`.execute(db)
       : await sql<MaintainedRow>`
-          select s.member_id, s.points, s.contributions, s.last_counted_at, ${BREAKDOWN}, m.handle, m.name,
-                 ${offset} + row_number() over (order by ${ORDER}) as rank
-          from (select * from member_standings s
+          select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name, s.rank
+          from (select s.*, row_number() over (order by ${ORDER}) as rank from member_standings s
                 where s.cycle_year = ${year} and s.category = ${category} and s.listed
                 order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
           join members m on m.id = s.member_id
-          join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'
-          order by rank`.execute(db);
+          ${breakdownJoin}
+          order by s.rank`.execute(db);
   const rows = result.rows.map((row) => ({
     rank: Number(row.rank),
     memberId: Number(row.member_id),
