@@ -27,8 +27,8 @@ export interface StandingsPage {
 }
 
 export async function queryStandings(db: Kysely<Database>, query: StandingsQuery): Promise<StandingsPage> {
-  const year = await maintainedYear(db, query.from, query.to);
-  return year === null ? aggregateStandings(db, query) : maintainedStandings(db, year, query);
+  const maintained = await maintainedYear(db, query);
+  return maintained === null ? aggregateStandings(db, query) : maintainedStandings(db, maintained, query);
 }
 
 export interface StandingsCycle {
@@ -76,12 +76,23 @@ function cycleOf(cycle: StandingsCycle, year: number): { start: string; end: str
   return { start: at(cycle.start), end: at(cycle.end) };
 }
 
-async function maintainedYear(db: Kysely<Database>, from: string, to: string): Promise<number | null> {
-  const year = Number(from.slice(0, 4));
-  if (!Number.isInteger(year) || to.slice(0, 4) !== from.slice(0, 4)) return null;
-  const bounds = cycleOf(await standingsCycle(db), year);
-  return bounds.start === from && bounds.end === to ? year : null;
+/** The year and its ranked count when the period is a cycle of the maintained standings (one round trip). */
+async function maintainedYear(db: Kysely<Database>, query: StandingsQuery): Promise<{ year: number; total: number } | null> {
+  const year = Number(query.from.slice(0, 4));
+  if (!Number.isInteger(year) || query.to.slice(0, 4) !== query.from.slice(0, 4)) return null;
+  const result = await sql<{ start_month: number; start_day: number; end_month: number; end_day: number; n: number }>`
+    select c.*, (select count(*)::int from member_standings
+                 where cycle_year = ${year} and category = ${query.category ?? 'all'} and listed) as n
+    from standings_cycle c`.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+  const md = (month: number, day: number) => `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const bounds = cycleOf({ start: md(row.start_month, row.start_day), end: md(row.end_month, row.end_day) }, year);
+  return bounds.start === query.from && bounds.end === query.to ? { year, total: Number(row.n) } : null;
 }
+
+/** The instant as toISOString() writes it, made by the server (no Date per row in JavaScript). */
+const ISO_LAST = sql`to_char(s.last_counted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const ORDER = sql`s.points desc, s.categories_with_points desc, s.contributions desc, s.last_counted_at asc, s.handle_key asc`;
 
@@ -97,7 +108,7 @@ interface MaintainedRow {
   name: string;
   points: string | number;
   contributions: number;
-  last_counted_at: Date | string;
+  last_counted_at: string;
   rank: number | string;
   code: string | number;
   content: string | number;
@@ -107,21 +118,17 @@ interface MaintainedRow {
   leadership: string | number;
 }
 
-async function maintainedStandings(db: Kysely<Database>, year: number, query: StandingsQuery): Promise<StandingsPage> {
+async function maintainedStandings(db: Kysely<Database>, { year, total }: { year: number; total: number }, query: StandingsQuery): Promise<StandingsPage> {
   const category = query.category ?? 'all';
   const offset = query.offset ?? 0;
   // The six sums live on the member's 'all' row: a category's page joins it.
   const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
   const breakdownJoin =
     category === 'all' ? sql`` : sql`join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'`;
-  const counted = await sql<{ n: number }>`
-    select count(*)::int as n from member_standings
-    where cycle_year = ${year} and category = ${category} and listed`.execute(db);
-  const total = Number(counted.rows[0]?.n ?? 0);
   const result =
     query.memberIds && query.memberIds.length > 0
       ? await sql<MaintainedRow>`
-          select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name,
+          select s.member_id, s.points, s.contributions, ${ISO_LAST} as last_counted_at, ${breakdown}, m.handle, m.name,
                  1 + (select count(*) from member_standings o
                       where o.cycle_year = s.cycle_year and o.category = s.category and o.listed
                         and o.points >= s.points and ${AHEAD}) as rank
@@ -130,7 +137,7 @@ async function maintainedStandings(db: Kysely<Database>, year: number, query: St
           where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
           order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`.execute(db)
       : await sql<MaintainedRow>`
-          select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name, s.rank
+          select s.member_id, s.points, s.contributions, ${ISO_LAST} as last_counted_at, ${breakdown}, m.handle, m.name, s.rank
           from (select s.*, row_number() over (order by ${ORDER}) as rank from member_standings s
                 where s.cycle_year = ${year} and s.category = ${category} and s.listed
                 order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
@@ -144,7 +151,7 @@ async function maintainedStandings(db: Kysely<Database>, year: number, query: St
     name: String(row.name),
     points: Number(row.points),
     contributions: Number(row.contributions),
-    lastContributionAt: new Date(row.last_counted_at).toISOString(),
+    lastContributionAt: String(row.last_counted_at),
     categories: Object.fromEntries(CATEGORIES.map((c) => [c, Number(row[c])])) as RankedStanding['categories'],
   }));
   return { total, rows };
