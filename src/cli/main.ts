@@ -15,6 +15,7 @@ import { registerOperationsCommands } from './commands/operations.js';
 import { registerReportCommands } from './commands/reports.js';
 import { registerReviewCommands } from './commands/reviews.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerStandingsCommands } from './commands/standings.js';
 import { registerSyncCommands } from './commands/sync.js';
 import type { GlobalOptions } from './context.js';
 import { exitQuietlyOnClosedPipe } from './output.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerBackfillCommands(program, globals);
   registerOperationsCommands(program, globals);
   registerDigestCommands(program, globals);
+  registerStandingsCommands(program, globals);
   return program;
 }
 

@@ -270,6 +270,43 @@ export interface EmailChangesTable {
   used_at: Date | null;
 }
 
+/** Maintained by triggers (migration 0070); written by nothing else. */
+export interface MemberStandingsTable {
+  member_id: number;
+  cycle_year: number;
+  category: string;
+  points: Numeric;
+  categories_with_points: number;
+  contributions: number;
+  last_counted_at: Date;
+  handle_key: string;
+  code: Numeric;
+  content: Numeric;
+  events: Numeric;
+  documentation: Numeric;
+  education: Numeric;
+  leadership: Numeric;
+  listed: boolean;
+}
+
+export interface ScoringRulesSeenTable {
+  digest: string;
+  versions: Json<unknown>;
+  seen_at: CreatedAt;
+}
+
+export interface ScoringPendingTable {
+  member_id: number;
+}
+
+export interface StandingsCycleTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  start_month: number;
+  start_day: number;
+  end_month: number;
+  end_day: number;
+}
+
 export interface Database {
   members: MembersTable;
   identities: IdentitiesTable;
@@ -293,6 +330,10 @@ export interface Database {
   member_notes: MemberNotesTable;
   handle_aliases: HandleAliasesTable;
   email_changes: EmailChangesTable;
+  member_standings: MemberStandingsTable;
+  standings_cycle: StandingsCycleTable;
+  scoring_rules_seen: ScoringRulesSeenTable;
+  scoring_pending: ScoringPendingTable;
 }
 
 export interface ProcessInstancesTable {

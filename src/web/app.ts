@@ -17,6 +17,7 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { setStandingsCycle } from '../store/standings.js';
 import { awardsRoutes } from './public/awards.js';
 import { recognitionFileRoutes } from './public/recognition-files.js';
 import { siteFileRoutes } from './public/site-files.js';
@@ -107,6 +108,8 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   // Without web.sessionSecret every instance (and every restart) signs sessions and forms with
   // the one secret kept in the database, so a session made on one instance works on another.
   if (!context.web.sessionSecret) context.secret = Buffer.from(await getOrCreateSecret(context.db, SESSION_SECRET_NAME));
+  // The maintained standings follow the configured award cycle (rebuilt once when it changes).
+  await setStandingsCycle(context.db, context.config.awards.cycle);
   const app = Fastify({
     logger: loggerOptions(appContext.logger),
     trustProxy: proxyTrust(context.web.trustProxy),
