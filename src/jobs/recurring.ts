@@ -9,6 +9,8 @@ import { publishDueAnnouncements } from '../notify/announcements.js';
 import type { Notifier } from '../notify/notifier.js';
 import { parseNotificationSettings } from '../notify/settings.js';
 import type { Store } from '../store/db.js';
+import { sendManagersDigest } from '../notify/digest.js';
+import { alertsJob, OPERATIONS_SCHEDULES, retentionJob } from '../ops/jobs.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
 import { purgeExpiredSignInState } from '../store/sessions.js';
 import type { RunRecord } from '../sync/engine.js';
@@ -144,4 +146,13 @@ export const RECURRING_JOBS: RecurringJob[] = [
   single('purge_sign_in_state', () => every(3600), async (context) => purgeExpiredSignInState(context.store.db, context.now())),
   // Rate-limit windows that ended more than a day ago.
   single('purge_rate_limits', () => every(3600), async (context) => ({ deleted: await purgeRateLimits(context.store.db, new Date(context.now().getTime() - 86_400_000)) })),
+  // Retention (operations.retention): old notifications, run records, validators, audit rows.
+  single('retention', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.retention'], text: 'daily' }), async (context) => retentionJob(context.store.db, context.config, context.now())),
+  // Alerts: a source failing run after run, or a stuck queue; once per incident.
+  single('alerts', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.alerts'], text: 'every 5 minutes' }), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log)),
+  // The managers' daily digest (once per manager per day, keyed by date).
+  single('managers_digest', () => ({ kind: 'cron', pattern: '0 7 * * *', text: 'daily' }), async (context) => {
+    const { content, outcomes } = await sendManagersDigest(context.store.db, { notifier: context.notifier, config: context.config }, context.now());
+    return { date: content.date, managers: outcomes.length };
+  }),
 ];

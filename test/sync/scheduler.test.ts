@@ -172,7 +172,7 @@ describe('the recurring jobs', () => {
   it('are listed once each, with their queues', () => {
     const queues = RECURRING_JOBS.map((job) => job.queue);
     expect(new Set(queues).size).toBe(queues.length);
-    expect(queues).toEqual(expect.arrayContaining(['sync', 'lapse_check', 'outbox_delivery', 'announcements', 'purge_sign_in_state', 'purge_rate_limits']));
+    expect(queues).toEqual(expect.arrayContaining(['sync', 'lapse_check', 'outbox_delivery', 'announcements', 'purge_sign_in_state', 'purge_rate_limits', 'retention', 'alerts', 'managers_digest']));
   });
 });
 
