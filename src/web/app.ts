@@ -32,6 +32,7 @@ import { settingsRoutes } from './account/settings.js';
 import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
+import { processRoutes } from './admin/processes.js';
 import { auditLogRoutes } from './admin/audit-log.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
@@ -72,6 +73,7 @@ export const ROUTES: RouteModule[] = [
   reviewRoutes,
   memberAdminRoutes,
   operationsRoutes,
+  processRoutes,
   auditLogRoutes,
   exportRoutes,
   rulesAndAwardsRoutes,
