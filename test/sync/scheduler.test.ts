@@ -163,6 +163,26 @@ describe.each(ENGINES)('sync jobs on %s', (engine) => {
     expect(ran).toEqual(['feeds']);
   });
 
+  it('hands back a run still going when the grace period of a stop ends: run failed, job retried elsewhere', async () => {
+    const ran: string[] = [];
+    const stopping = await worker({
+      stopGraceMs: 300,
+      config: config({ stackexchange: { enabled: false } }),
+      runSource: async (source) => {
+        await store.db.insertInto('sync_runs').values({ source, scope: null, status: 'running' }).execute();
+        return new Promise<RunRecord[]>(() => undefined);
+      },
+    });
+    await stopping.runNow('feeds');
+    await until(async () => (await store.db.selectFrom('job_claims').select('job_id').execute()).length === 1);
+    await stopping.stop();
+    started.splice(started.indexOf(stopping), 1);
+    expect(await store.db.selectFrom('sync_runs').select(['status', 'error']).execute()).toEqual([{ status: 'failed', error: expect.stringContaining('stopped before the run finished') }]);
+    await worker({ config: config({ stackexchange: { enabled: false } }), runSource: async (source) => (ran.push(source), [record(source)]) });
+    await until(() => ran.length === 1);
+    expect(ran).toEqual(['feeds']);
+  });
+
   it('refuses an unknown source for a manual run, and shows a queued one in the queue health', async () => {
     const jobs = await worker({ work: false });
     await expect(jobs.runNow('myspace')).rejects.toThrow(/unknown source "myspace"/);
