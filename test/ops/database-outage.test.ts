@@ -3,7 +3,10 @@
 // the server lives on: the next request succeeds, /readyz says ready again.
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { ENGINES } from '../support/engines.js';
+import { isConnectionError } from '../../src/store/db.js';
+import { describeError } from '../../src/web/errors.js';
+import { checkReadiness } from '../../src/web/readiness.js';
+import { ENGINES, freshStore } from '../support/engines.js';
 import { createDatabase, startProcess, type RunningProcess, type TestDatabase } from './processes.js';
 
 const postgres = ENGINES.includes('postgres');
@@ -43,4 +46,26 @@ describe.skipIf(!postgres)('a server whose database connections are killed', () 
     expect(server.child.exitCode).toBeNull();
     expect(server.output()).toMatch(/database connection lost/);
   }, 120_000);
+});
+
+describe('errors of a lost database', () => {
+  it('answer 503 (try again), not 500', () => {
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const cut = new Error('Connection terminated unexpectedly');
+    for (const error of [terminated, refused, cut]) {
+      expect(isConnectionError(error)).toBe(true);
+      expect(describeError(error)).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
+    }
+    const syntax = Object.assign(new Error('syntax error'), { code: '42601' });
+    expect(isConnectionError(syntax)).toBe(false);
+    expect(describeError(syntax).status).toBe(500);
+  });
+
+  it.each(ENGINES)('make /readyz say unavailable on %s', async (engine) => {
+    const store = await freshStore(engine);
+    expect(await checkReadiness(store.db)).toMatchObject({ ready: true });
+    await store.dispose();
+    expect(await checkReadiness(store.db)).toMatchObject({ ready: false, database: 'unavailable' });
+  });
 });
