@@ -32,7 +32,7 @@ describe.skipIf(!postgres)('a server whose database connections are killed', () 
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     const killed = await admin.query(
-      `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and application_name = 'ambassador' and pid <> pg_backend_pid()`,
+      `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and application_name like 'ambassador%' and pid <> pg_backend_pid()`,
     );
     await admin.end();
     expect(killed.rowCount).toBeGreaterThan(0);
@@ -45,6 +45,17 @@ describe.skipIf(!postgres)('a server whose database connections are killed', () 
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(server.child.exitCode).toBeNull();
     expect(server.output()).toMatch(/database connection lost/);
+    // The page-cache listener (its own connection) came back too: it LISTENs again.
+    const listening = async () => {
+      const probe = new pg.Client({ connectionString: database!.url });
+      await probe.connect();
+      const rows = await probe.query(`select 1 from pg_stat_activity where datname = current_database() and application_name = 'ambassador-listen'`);
+      await probe.end();
+      return rows.rowCount === 1;
+    };
+    for (let i = 0; i < 100 && !(await listening()); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listening()).toBe(true);
+    expect(server.child.exitCode).toBeNull();
   }, 120_000);
 });
 
