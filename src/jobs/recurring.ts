@@ -65,7 +65,7 @@ export interface RecurringJob {
   run(context: JobContext, data: JobData): Promise<unknown>;
 }
 
-const every = (seconds: number): ScheduleSpec => ({ kind: 'interval', seconds, text: `${seconds}s` });
+export const every = (seconds: number): ScheduleSpec => ({ kind: 'interval', seconds, text: `${seconds}s` });
 
 export const SYNC_JOB: RecurringJob = {
   queue: 'sync',
@@ -96,8 +96,11 @@ export const SYNC_JOB: RecurringJob = {
   },
 };
 
-/** Jobs with one key (their queue's name) on a fixed schedule. */
-function single(queue: string, spec: (config: ProgramConfig) => ScheduleSpec, run: RecurringJob['run'], options: Partial<RecurringJob> = {}): RecurringJob {
+/**
+ * A job with one key (its queue's name) on a fixed schedule: the shape of most recurring work.
+ * Retention or a digest is one more `recurringJob('retention', () => every(3600), run)` below.
+ */
+export function recurringJob(queue: string, spec: (config: ProgramConfig) => ScheduleSpec, run: RecurringJob['run'], options: Partial<RecurringJob> = {}): RecurringJob {
   return {
     queue,
     policy: 'stately',
@@ -115,7 +118,7 @@ export const RECURRING_JOBS: RecurringJob[] = [
   SYNC_JOB,
   // Lapse warnings and lapses, daily at notifications.lapseCheckHourUtc (idempotent: each
   // notification has its key), caught up at start when today's check time has passed.
-  single(
+  recurringJob(
     'lapse_check',
     (config) => ({ kind: 'cron', pattern: `0 ${parseNotificationSettings(config.notifications).lapseCheckHourUtc} * * *`, text: 'daily' }),
     async (context) => {
@@ -135,23 +138,23 @@ export const RECURRING_JOBS: RecurringJob[] = [
     },
   ),
   // The notification outbox: retries whose time came and sends whose lease ran out.
-  single('outbox_delivery', () => every(15), async (context) => context.notifier.deliverDue(100), { retryLimit: 0, expireInSeconds: 10 * 60 }),
+  recurringJob('outbox_delivery', () => every(15), async (context) => context.notifier.deliverDue(100), { retryLimit: 0, expireInSeconds: 10 * 60 }),
   // Award announcements scheduled by a manager (publish the draft, email the winners).
-  single('announcements', () => every(300), async (context) => {
+  recurringJob('announcements', () => every(300), async (context) => {
     const run = await publishDueAnnouncements(context.store, context.config, context.now(), { notifier: context.notifier });
     if (run.published.length || run.announced.length) context.log.info({ ...run }, 'announcements published');
     return run;
   }),
   // Expired sessions, sign-in links and OAuth round trips.
-  single('purge_sign_in_state', () => every(3600), async (context) => purgeExpiredSignInState(context.store.db, context.now())),
+  recurringJob('purge_sign_in_state', () => every(3600), async (context) => purgeExpiredSignInState(context.store.db, context.now())),
   // Rate-limit windows that ended more than a day ago.
-  single('purge_rate_limits', () => every(3600), async (context) => ({ deleted: await purgeRateLimits(context.store.db, new Date(context.now().getTime() - 86_400_000)) })),
+  recurringJob('purge_rate_limits', () => every(3600), async (context) => ({ deleted: await purgeRateLimits(context.store.db, new Date(context.now().getTime() - 86_400_000)) })),
   // Retention (operations.retention): old notifications, run records, validators, audit rows.
-  single('retention', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.retention'], text: 'daily' }), async (context) => retentionJob(context.store.db, context.config, context.now())),
+  recurringJob('retention', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.retention'], text: 'daily' }), async (context) => retentionJob(context.store.db, context.config, context.now())),
   // Alerts: a source failing run after run, or a stuck queue; once per incident.
-  single('alerts', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.alerts'], text: 'every 5 minutes' }), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log)),
+  recurringJob('alerts', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.alerts'], text: 'every 5 minutes' }), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log)),
   // The managers' daily digest (once per manager per day, keyed by date).
-  single('managers_digest', () => ({ kind: 'cron', pattern: '0 7 * * *', text: 'daily' }), async (context) => {
+  recurringJob('managers_digest', () => ({ kind: 'cron', pattern: '0 7 * * *', text: 'daily' }), async (context) => {
     const { content, outcomes } = await sendManagersDigest(context.store.db, { notifier: context.notifier, config: context.config }, context.now());
     return { date: content.date, managers: outcomes.length };
   }),

@@ -2,7 +2,6 @@
 // Fastify instance. Every route is listed in ROUTES below (by audience, top to bottom); one
 // hook enforces who may call it and checks CSRF on every form, whatever the route.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { checkLapses } from '../notify/lapses.js';
 import { isConnectionError } from '../store/db.js';
 import { checkReadiness } from './readiness.js';
 import { getOrCreateSecret } from '../store/secrets.js';
@@ -33,6 +32,7 @@ import { settingsRoutes } from './account/settings.js';
 import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
+import { processRoutes } from './admin/processes.js';
 import { auditLogRoutes } from './admin/audit-log.js';
 import { reportRoutes } from './admin/reports.js';
 import { exportRoutes } from './admin/exports.js';
@@ -76,6 +76,7 @@ export const ROUTES: RouteModule[] = [
   reviewRoutes,
   memberAdminRoutes,
   operationsRoutes,
+  processRoutes,
   auditLogRoutes,
   reportRoutes,
   exportRoutes,
@@ -191,7 +192,6 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     return errorPage(context, request, reply, 404, 'This page does not exist.');
   });
 
-  if (appContext.scheduleLapseChecks) scheduleLapseChecks(app, context);
   if (context.cache.enabled) {
     // A write to what the public pages show, from any instance or command, empties the cache
     // of every instance (LISTEN/NOTIFY, src/store/change-feed.ts).
@@ -313,21 +313,4 @@ function errorPage(context: WebContext, request: FastifyRequest, reply: FastifyR
     main: html`<div class="narrow card"><h1>${title}</h1><p>${message}</p><p><a href="/">Back to the home page</a></p></div>`,
   }, status);
   return reply.send(body.value);
-}
-
-function scheduleLapseChecks(app: FastifyInstance, context: WebContext): void {
-  let lastChecked = '';
-  const tick = () => {
-    const now = context.now();
-    const today = context.today();
-    if (today === lastChecked || now.getUTCHours() < context.notifications.lapseCheckHourUtc) return;
-    lastChecked = today;
-    checkLapses(context.wdb, context.config, context.notifier, today)
-      .then((result) => app.log.info({ warned: result.warned.length, lapsed: result.lapsed.length }, 'lapse check done'))
-      .catch((error: Error) => app.log.error({ err: error.message }, 'lapse check failed'));
-  };
-  const timer = setInterval(tick, 15 * 60_000);
-  timer.unref();
-  app.addHook('onReady', async () => tick());
-  app.addHook('onClose', async () => clearInterval(timer));
 }

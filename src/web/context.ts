@@ -31,8 +31,6 @@ export interface AppContext {
   runSync?: (source?: string) => Promise<void>;
   /** Checks a verification code for an identity; by default src/sources/verification.ts. */
   verifyIdentity?: IdentityVerifier | null;
-  /** Check lapses every hour and send lapse notifications (serve turns it on). */
-  scheduleLapseChecks?: boolean;
   /** Seconds anonymous public pages may be served from memory (0 turns the cache off). */
   pageCacheSeconds?: number;
 }

@@ -14,6 +14,7 @@ import { buildConfig } from '../../src/domain/config.js';
 import { heartbeat } from '../../src/jobs/instances.js';
 import { RECURRING_JOBS, SYNC_JOB, type JobLog } from '../../src/jobs/recurring.js';
 import { catchUpTick } from '../../src/sync/scheduler.js';
+import { queueHealth } from '../../src/web/admin/processes.js';
 import { startJobs, type Jobs, type JobsOptions } from '../../src/jobs/worker.js';
 import { openStore } from '../../src/store/db.js';
 import { linkIdentity } from '../../src/store/identities.js';
@@ -162,9 +163,34 @@ describe.each(ENGINES)('sync jobs on %s', (engine) => {
     expect(ran).toEqual(['feeds']);
   });
 
-  it('refuses an unknown source for a manual run', async () => {
+  it('hands back a run still going when the grace period of a stop ends: run failed, job retried elsewhere', async () => {
+    const ran: string[] = [];
+    const stopping = await worker({
+      stopGraceMs: 300,
+      config: config({ stackexchange: { enabled: false } }),
+      runSource: async (source) => {
+        await store.db.insertInto('sync_runs').values({ source, scope: null, status: 'running' }).execute();
+        return new Promise<RunRecord[]>(() => undefined);
+      },
+    });
+    await stopping.runNow('feeds');
+    await until(async () => (await store.db.selectFrom('job_claims').select('job_id').execute()).length === 1);
+    await stopping.stop();
+    started.splice(started.indexOf(stopping), 1);
+    expect(await store.db.selectFrom('sync_runs').select(['status', 'error']).execute()).toEqual([{ status: 'failed', error: expect.stringContaining('stopped before the run finished') }]);
+    await worker({ config: config({ stackexchange: { enabled: false } }), runSource: async (source) => (ran.push(source), [record(source)]) });
+    await until(() => ran.length === 1);
+    expect(ran).toEqual(['feeds']);
+  });
+
+  it('refuses an unknown source for a manual run, and shows a queued one in the queue health', async () => {
     const jobs = await worker({ work: false });
     await expect(jobs.runNow('myspace')).rejects.toThrow(/unknown source "myspace"/);
+    expect(await jobs.runNow('feeds')).toEqual([{ source: 'feeds', queued: true }]);
+    // One waiting and one running per source: a second "run now" while one waits is folded in.
+    expect(await jobs.runNow('feeds')).toEqual([{ source: 'feeds', queued: false }]);
+    const health = await queueHealth({ store, db: store.db }, queueSchema);
+    expect(health).toEqual([expect.objectContaining({ queue: 'sync', waiting: 1, running: 0 })]);
   });
 });
 

@@ -79,7 +79,8 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       const mailer = options.printEmails && !smtpConfigured(context.config) ? terminalMailer() : undefined;
       // The web stack loads only for `serve`, which keeps every other command quick to start.
       const { buildApp } = await import('../../web/app.js');
-      let jobs: Jobs | undefined;
+      // Set once the jobs side has started (it needs the app's logger).
+      const started: { jobs?: Jobs } = {};
       const app = await buildApp({
         store: context.store,
         config: context.config,
@@ -87,12 +88,12 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         // "Run now" enqueues a sync job: whichever worker takes it, it never overlaps a
         // scheduled run of the source (the queue allows one running job per source).
         runSync: async (source?: string) => {
-          await jobs?.runNow(source);
+          await started.jobs?.runNow(source);
         },
         ...(mailer ? { mailer } : {}),
       });
       const work = Boolean(options.worker);
-      jobs = await startJobs({
+      const jobs = await startJobs({
         ...jobSettings(process.env),
         store: context.store,
         config: context.config,
@@ -102,9 +103,10 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
         scheduleSyncs: scheduleSyncs(Boolean(options.sync), context.config, app.log),
         ...(mailer ? { mailer } : {}),
       });
+      started.jobs = jobs;
       onShutdown(async () => {
         await app.close();
-        await jobs?.stop();
+        await jobs.stop();
         await context.store.close();
       });
       await app.listen({ port, host });

@@ -6,6 +6,7 @@ const SECTIONS = [
   { href: '/manage/reviews', label: 'Reviews' },
   { href: '/manage/members', label: 'Members' },
   { href: '/manage/sync', label: 'Sources' },
+  { href: '/manage/processes', label: 'Processes' },
   { href: '/manage/rules', label: 'Rules' },
   { href: '/manage/awards', label: 'Awards' },
   { href: '/manage/reports', label: 'Reports' },
