@@ -183,7 +183,12 @@ export class FeedText {
     const type = (element.attribs.type ?? 'text').trim().toLowerCase();
     if (type === 'xhtml' || type === 'application/xhtml+xml') {
       // The markup itself is the content: serialize it as written, then read it as HTML once.
-      return cleanText(htmlToText(render(element.children, { xmlMode: true, decodeEntities: false }), maxLength * 20), maxLength);
+      try {
+        return cleanText(htmlToText(render(element.children, { xmlMode: true, decodeEntities: false }), maxLength * 20), maxLength);
+      } catch {
+        // Markup nested too deep to serialize: its text, read once as XML.
+        return cleanText(xmlText(element), maxLength);
+      }
     }
     const text = xmlText(element);
     if (type === 'html' || type === 'text/html') return cleanText(htmlToText(text, maxLength * 20), maxLength);
