@@ -16,7 +16,9 @@ import render from 'dom-serializer';
 import { isCDATA, isTag, isText, type AnyNode, type Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { parseFeedDate } from './feed-dates.js';
-import { cleanText, decodeEntities, htmlToText, safeUrl } from './plain-text.js';
+import { cleanText, decodeEntities, htmlToText, looksLikeHtml, safeUrl } from './plain-text.js';
+
+export { looksLikeHtml };
 import { decodeXml } from './text-decoding.js';
 
 export interface FeedEntry {
@@ -174,23 +176,6 @@ function xmlText(element: Element | undefined): string {
   return parts.join('');
 }
 
-/** Tags feedparser accepts in text it guesses to be HTML (its sanitizer's list). */
-const HTML_TAGS = new Set(
-  'a abbr acronym address area article aside audio b big blockquote br button canvas caption center cite code col colgroup command datagrid datalist dd del details dfn dialog dir div dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i img input ins kbd keygen label legend li m map menu meter multicol nav nextid noscript ol optgroup option output p pre progress q s samp section select small sound source spacer span strike strong sub sup table tbody td textarea tfoot th thead time tr tt u ul var video'.split(' '),
-);
-
-/**
- * feedparser's guess for RSS text: HTML when it has a closing tag or a character reference,
- * every tag is a known HTML element and every named reference is a known HTML entity.
- */
-export function looksLikeHtml(text: string): boolean {
-  const sample = text.slice(0, MAX_TEXT);
-  if (!/<\/[a-z][\w-]*>/i.test(sample) && !/&#?\w+;/.test(sample)) return false;
-  for (const match of sample.matchAll(/<\/?([a-z][\w-]*)/gi)) if (!HTML_TAGS.has(match[1]!.toLowerCase())) return false;
-  for (const match of sample.matchAll(/&([a-z]\w*);/gi)) if (decodeEntities(match[0]) === match[0]) return false;
-  return true;
-}
-
 export class FeedText {
   /** An Atom text construct: type="text" (default), "html" or "xhtml" (or their MIME types). */
   static atom(element: Element | undefined, maxLength = 300): string {
@@ -198,7 +183,12 @@ export class FeedText {
     const type = (element.attribs.type ?? 'text').trim().toLowerCase();
     if (type === 'xhtml' || type === 'application/xhtml+xml') {
       // The markup itself is the content: serialize it as written, then read it as HTML once.
-      return cleanText(htmlToText(render(element.children, { xmlMode: true, decodeEntities: false }), maxLength * 20), maxLength);
+      try {
+        return cleanText(htmlToText(render(element.children, { xmlMode: true, decodeEntities: false }), maxLength * 20), maxLength);
+      } catch {
+        // Markup nested too deep to serialize: its text, read once as XML.
+        return cleanText(xmlText(element), maxLength);
+      }
     }
     const text = xmlText(element);
     if (type === 'html' || type === 'text/html') return cleanText(htmlToText(text, maxLength * 20), maxLength);

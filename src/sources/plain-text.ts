@@ -4,9 +4,10 @@
 //   cleanText  — text that is already plain: control characters removed, whitespace collapsed,
 //                length capped. Never touches `<...>` or `&...;` (a title may be `isType<T>()`).
 //   entityText — text with HTML character references but no markup.
-//   plainText  — HTML in (the default for API fields that may carry markup or references):
-//                markup removed by a real tokenizer (htmlparser2), references decoded once, so
-//                `&lt;preference&gt;` stays the text `<preference>`.
+//   plainText  — text of unknown type (API fields that may carry markup or references): read
+//                as HTML by a real tokenizer (htmlparser2) when it looks like HTML, feedparser's
+//                rule, so `&lt;preference&gt;` becomes the text `<preference>` and `isType<T>()`
+//                stays as written.
 
 import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
@@ -65,10 +66,33 @@ export function htmlToText(html: string, maxChars = 100_000): string {
   return parts.join('');
 }
 
-/** HTML in, one line of plain text out, at most `maxLength` characters. */
+/** Tags feedparser accepts in text it guesses to be HTML (its sanitizer's list). */
+const HTML_TAGS = new Set(
+  'a abbr acronym address area article aside audio b big blockquote br button canvas caption center cite code col colgroup command datagrid datalist dd del details dfn dialog dir div dl dt em event-source fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i img input ins kbd keygen label legend li m map menu meter multicol nav nextid noscript ol optgroup option output p pre progress q s samp section select small sound source spacer span strike strong sub sup table tbody td textarea tfoot th thead time tr tt u ul var video'.split(' '),
+);
+
+/**
+ * feedparser's guess for text of unknown type: HTML when it has a closing tag or a character
+ * reference, every tag is a known HTML element and every named reference a known HTML entity.
+ * `isType<T>()` and `Using the <preference> node` are therefore plain text.
+ */
+export function looksLikeHtml(text: string): boolean {
+  const sample = text.slice(0, 200_000);
+  if (!/<\/[a-z][\w-]*>/i.test(sample) && !/&#?\w+;/.test(sample)) return false;
+  for (const match of sample.matchAll(/<\/?([a-z][\w-]*)/gi)) if (!HTML_TAGS.has(match[1]!.toLowerCase())) return false;
+  for (const match of sample.matchAll(/&([a-z]\w*);/gi)) if (decodeEntities(match[0]) === match[0]) return false;
+  return true;
+}
+
+/**
+ * Text that may be HTML (API fields of unknown type): read as HTML by the tokenizer when it
+ * looks like HTML (feedparser's rule), else kept as the plain text it is. One line out, at most
+ * `maxLength` characters.
+ */
 export function plainText(input: unknown, maxLength = 300): string {
   if (typeof input !== 'string') return cleanText(input, maxLength);
-  return cleanText(htmlToText(input, maxLength * 20), maxLength);
+  const text = input.slice(0, maxLength * 20);
+  return cleanText(looksLikeHtml(text) ? htmlToText(text, maxLength * 20) : text, maxLength);
 }
 
 /** A URL fit to link to: http(s) only, capped; anything else becomes null. */
@@ -94,4 +118,10 @@ export function isoInstant(input: unknown): string | null {
   const zoned = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed;
   const date = new Date(zoned);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** HTML in (content known to be HTML), one line of plain text out, at most `maxLength` characters. */
+export function htmlText(input: unknown, maxLength = 300): string {
+  if (typeof input !== 'string') return cleanText(input, maxLength);
+  return cleanText(htmlToText(input, maxLength * 20), maxLength);
 }

@@ -147,6 +147,9 @@ ${items.join('\n')}
 </rdf:RDF>`;
 }
 
+/** YouTube titles are plain text and YouTube refuses `<` and `>` in them: the blog's markup goes. */
+const youtubeTitle = (title: string) => title.replace(/<\/?[a-z]+>/g, '');
+
 function youtubeFeed(feed: FeedDocument): string {
   const channelId = new URL(feed.site).pathname.split('/').pop() ?? 'UC';
   const entries = feed.posts.map((post) => {
@@ -155,13 +158,13 @@ function youtubeFeed(feed: FeedDocument): string {
   <id>yt:video:${videoId}</id>
   <yt:videoId>${videoId}</yt:videoId>
   <yt:channelId>${channelId}</yt:channelId>
-  <title>${escapeXml(post.title)}</title>
+  <title>${escapeXml(youtubeTitle(post.title))}</title>
   <link rel="alternate" href="${post.link.replace('https://youtube.com/', 'https://www.youtube.com/')}"/>
   <author><name>${escapeXml(feed.title)}</name><uri>https://www.youtube.com/channel/${channelId}</uri></author>
   <published>${post.publishedAt.replace('Z', '+00:00')}</published>
   <updated>${post.publishedAt.replace('Z', '+00:00')}</updated>
   <media:group>
-   <media:title>${escapeXml(post.title)}</media:title>
+   <media:title>${escapeXml(youtubeTitle(post.title))}</media:title>
    <media:content url="https://www.youtube.com/v/${videoId}?version=3" type="application/x-shockwave-flash" width="640" height="390"/>
    <media:thumbnail url="https://i2.ytimg.com/vi/${videoId}/hqdefault.jpg" width="480" height="360"/>
    <media:description>${escapeXml(post.summary)}</media:description>

@@ -6,13 +6,13 @@ import { linkIdentity } from '../../src/store/identities.js';
 import { addMember } from '../../src/store/members.js';
 import { runSync } from '../../src/sync/engine.js';
 import { latin1Rss, planetRss, wordpressRss } from '../fakes/feeds.js';
-import { fakeClock, startFakeServer, type FakeServer } from '../fakes/server.js';
+import { fakeClock, startFakeServer, type FakeReply, type FakeServer } from '../fakes/server.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
 import { disabled, syncConfig } from '../support/sync-config.js';
 
 let feeds: FakeServer;
 beforeAll(async () => {
-  feeds = await startFakeServer((req) => {
+  feeds = await startFakeServer((req): FakeReply => {
     switch (req.path) {
       case '/blog/feed': return { body: wordpressRss(feeds.url), headers: { 'content-type': 'application/rss+xml; charset=utf-8' } };
       case '/planet': return { body: planetRss, headers: { 'content-type': 'application/rss+xml; charset=utf-8' } };

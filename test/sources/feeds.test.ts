@@ -5,12 +5,12 @@ import { feedsSource } from '../../src/sources/feeds.js';
 import { createHttpClient, type HttpClient } from '../../src/sources/http.js';
 import { memoryValidatorStore } from '../../src/sources/validators.js';
 import { atomTextConstructs, bomAndWhitespaceRss, devtoRss, entityBomb, latin1Rss, malformedXml, planetRss, unclosedTagsRss, podcastRss, rdfFeed, windows1252Rss, wordpressRss, youtubeAtom } from '../fakes/feeds.js';
-import { fakeClock, startFakeServer, type FakeServer } from '../fakes/server.js';
+import { fakeClock, startFakeServer, type FakeReply, type FakeServer } from '../fakes/server.js';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
 let server: FakeServer;
 beforeAll(async () => {
-  server = await startFakeServer((req) => {
+  server = await startFakeServer((req): FakeReply => {
     const xml = (body: string) => ({ body, headers: { 'content-type': 'application/rss+xml; charset=utf-8' }, gzip: true });
     switch (req.path) {
       case '/blog/feed': return xml(wordpressRss(server.url));

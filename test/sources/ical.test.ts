@@ -162,3 +162,16 @@ describe('calendars built to cost', () => {
     expect(contributions.at(-1)!.occurredAt).toBe('2026-01-15T12:00:00.000Z');
   });
 });
+
+describe('time zones per calendar', () => {
+  const calendar = (zone: string, event: string) => ['BEGIN:VCALENDAR', 'VERSION:2.0', zone, 'BEGIN:VEVENT', event, 'SUMMARY:Office meetup', 'END:VEVENT', 'END:VCALENDAR'].filter(Boolean).join('\r\n');
+  const officeTime = ['BEGIN:VTIMEZONE', 'TZID:Office Time', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0500', 'TZOFFSETTO:+0500', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n');
+
+  it("reads a calendar's own VTIMEZONE and never lends it to the next calendar", () => {
+    const first = read(calendar(officeTime, 'UID:a@x.example\r\nDTSTART;TZID=Office Time:20260110T100000'));
+    expect(first.contributions[0]!.occurredAt).toBe('2026-01-10T05:00:00.000Z');
+    // The next person's calendar names the same zone without defining it: UTC, not the first one's +05:00.
+    const second = read(calendar('', 'UID:b@x.example\r\nDTSTART;TZID=Office Time:20260110T100000'));
+    expect(second.contributions[0]!.occurredAt).toBe('2026-01-10T10:00:00.000Z');
+  });
+});
