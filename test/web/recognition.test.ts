@@ -214,7 +214,7 @@ describe('recognition', () => {
   it('says in "How scoring works" which kinds are found automatically and which are submitted, with the cycle in words', async () => {
     const body = (await get(t.app, null, '/scoring')).body;
     expect(body).toMatch(/blog post<\/td><td class="num">10 points<\/td>\s*<td>found automatically on your linked feeds[^<]*; submit it for review when it is published elsewhere/);
-    expect(body).toMatch(/merged pull request<\/td><td class="num">10 points<\/td>\s*<td>found automatically on GitHub<\/td>/);
+    expect(body).toMatch(/merged pull request<\/td><td class="num">10 points<\/td>\s*<td>found automatically on GitHub; submit it for review when it is published elsewhere<\/td>/);
     expect(body).toMatch(/talk<\/td><td class="num">30 points<\/td>\s*<td>submitted by you, reviewed by a manager<\/td>/);
     expect(body).toContain('from 1 January to 31 December (the calendar year), in UTC');
     expect(body).toContain('At least 1 point is needed');
