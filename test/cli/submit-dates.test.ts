@@ -13,13 +13,49 @@ describe.skipIf(!existsSync(CLI))('ambassador submit dates and digest', () => {
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'ambassador-dates-'));
     env = { AMBASSADOR_DATA_DIR: path.join(root, 'data') };
-    await cliJson(['member', 'add', '--handle', 'ada', '--name', 'Ada Lovelace', '--email', 'ada@example.org', '--joined', '2025-03-01'], env);
+    await cliJson(
+      [
+        'member',
+        'add',
+        '--handle',
+        'ada',
+        '--name',
+        'Ada Lovelace',
+        '--email',
+        'ada@example.org',
+        '--joined',
+        '2025-03-01',
+      ],
+      env,
+    );
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('refuses impossible dates and dates before joining with exit 1 and the date named', async () => {
-    const submit = (date: string) => runCli(['submit', 'ada', '--category', 'events', '--kind', 'talk', '--title', 'A talk', '--url', `https://example.org/${date}`, '--date', date], env);
-    for (const [date, words] of [['2026-02-30', 'expected a date YYYY-MM-DD'], ['0000-01-01', 'no year 0000'], ['1990-01-01', 'on or after the day you joined (2025-03-01)'], ['2999-01-01', 'not after today']] as const) {
+    const submit = (date: string) =>
+      runCli(
+        [
+          'submit',
+          'ada',
+          '--category',
+          'events',
+          '--kind',
+          'talk',
+          '--title',
+          'A talk',
+          '--url',
+          `https://example.org/${date}`,
+          '--date',
+          date,
+        ],
+        env,
+      );
+    for (const [date, words] of [
+      ['2026-02-30', 'expected a date YYYY-MM-DD'],
+      ['0000-01-01', 'no year 0000'],
+      ['1990-01-01', 'on or after the day you joined (2025-03-01)'],
+      ['2999-01-01', 'not after today'],
+    ] as const) {
       const result = await submit(date);
       expect(result.code, `${date}: ${result.stderr}`).not.toBe(0);
       expect(result.code).not.toBe(3);
