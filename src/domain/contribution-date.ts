@@ -10,7 +10,20 @@ export interface ContributionDateBounds {
   today: IsoDate;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** Why the text is not an acceptable contribution date, in plain words, or null when it is. */
 export function contributionDateProblem(text: string, bounds: ContributionDateBounds): string | null {
@@ -21,12 +34,14 @@ export function contributionDateProblem(text: string, bounds: ContributionDateBo
   const year = Number(text.slice(0, 4));
   const month = Number(text.slice(5, 7));
   if (year < 1) return `expected a real calendar date; there is no year 0000 (got ${shown})`;
-  if (month < 1 || month > 12) return `expected a real calendar date; there is no month ${text.slice(5, 7)} (got ${shown})`;
+  if (month < 1 || month > 12)
+    return `expected a real calendar date; there is no month ${text.slice(5, 7)} (got ${shown})`;
   if (!parseIsoDate(text)) {
     const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
     return `expected a real calendar date; ${MONTHS[month - 1]} ${year} has ${days} days (got ${shown})`;
   }
   if (text > bounds.today) return `expected a date not after today (${bounds.today}), got ${shown}`;
-  if (text < bounds.joinedAt) return `expected a date on or after the day you joined (${bounds.joinedAt}), got ${shown}`;
+  if (text < bounds.joinedAt)
+    return `expected a date on or after the day you joined (${bounds.joinedAt}), got ${shown}`;
   return null;
 }

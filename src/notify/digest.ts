@@ -34,8 +34,16 @@ export async function digestContent(db: Kysely<Database>, now: Date): Promise<Di
       .where('contributions.review_state', '=', 'pending')
       .orderBy('contributions.id')
       .execute(),
-    db.selectFrom('contributions').select((eb) => eb.fn.countAll<string>().as('n')).where('review_state', '=', 'pending').executeTakeFirstOrThrow(),
-    db.selectFrom('contributions').select((eb) => eb.fn.min('created_at').as('at')).where('review_state', '=', 'pending').executeTakeFirst(),
+    db
+      .selectFrom('contributions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('review_state', '=', 'pending')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('contributions')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .where('review_state', '=', 'pending')
+      .executeTakeFirst(),
     // The latest run of each source across everyone (not one member's own sync).
     db
       .selectFrom('sync_runs')
@@ -52,27 +60,50 @@ export async function digestContent(db: Kysely<Database>, now: Date): Promise<Di
     newSubmissions: fresh,
     pending: Number(pending.n),
     oldestPendingDays: oldestAt ? Math.floor((now.getTime() - oldestAt.getTime()) / 86_400_000) : null,
-    failingSources: runs.filter((r) => r.status === 'failed').map((r) => ({ source: r.source, error: r.error, at: r.started_at })),
+    failingSources: runs
+      .filter((r) => r.status === 'failed')
+      .map((r) => ({ source: r.source, error: r.error, at: r.started_at })),
   };
 }
 
 export function digestLines(content: DigestContent): string[] {
   const lines: string[] = [];
   const n = content.newSubmissions.length;
-  lines.push(n === 0 ? 'Nothing new came in during the last day.' : `${n} new item${n === 1 ? '' : 's'} to review in the last day:`);
-  for (const item of content.newSubmissions.slice(0, 20)) lines.push(`- #${item.id} "${item.title}" by @${item.handle}`);
+  lines.push(
+    n === 0
+      ? 'Nothing new came in during the last day.'
+      : `${n} new item${n === 1 ? '' : 's'} to review in the last day:`,
+  );
+  for (const item of content.newSubmissions.slice(0, 20))
+    lines.push(`- #${item.id} "${item.title}" by @${item.handle}`);
   if (n > 20) lines.push(`- and ${n - 20} more`);
-  lines.push(`${content.pending} item${content.pending === 1 ? '' : 's'} wait${content.pending === 1 ? 's' : ''} for review${content.oldestPendingDays !== null ? `; the oldest for ${content.oldestPendingDays} day${content.oldestPendingDays === 1 ? '' : 's'}` : ''}.`);
+  lines.push(
+    `${content.pending} item${content.pending === 1 ? '' : 's'} wait${content.pending === 1 ? 's' : ''} for review${content.oldestPendingDays !== null ? `; the oldest for ${content.oldestPendingDays} day${content.oldestPendingDays === 1 ? '' : 's'}` : ''}.`,
+  );
   if (content.failingSources.length === 0) lines.push('Every source ran fine on its last run.');
-  else for (const failure of content.failingSources) lines.push(`Source ${failure.source} failed on its last run: ${(failure.error ?? 'no error recorded').slice(0, 300)}`);
+  else
+    for (const failure of content.failingSources)
+      lines.push(
+        `Source ${failure.source} failed on its last run: ${(failure.error ?? 'no error recorded').slice(0, 300)}`,
+      );
   return lines;
 }
 
 /** Sends the digest to every registered manager and administrator with an email address. */
-export async function sendManagersDigest(db: Kysely<Database>, deps: DigestDeps, now: Date): Promise<{ content: DigestContent; outcomes: SendOutcome[] }> {
+export async function sendManagersDigest(
+  db: Kysely<Database>,
+  deps: DigestDeps,
+  now: Date,
+): Promise<{ content: DigestContent; outcomes: SendOutcome[] }> {
   const content = await digestContent(db, now);
   const lines = digestLines(content);
-  const managers = await db.selectFrom('members').select(['id', 'name', 'email']).where('role', 'in', ['manager', 'admin']).where('state', '=', 'registered').orderBy('id').execute();
+  const managers = await db
+    .selectFrom('members')
+    .select(['id', 'name', 'email'])
+    .where('role', 'in', ['manager', 'admin'])
+    .where('state', '=', 'registered')
+    .orderBy('id')
+    .execute();
   const outcomes: SendOutcome[] = [];
   for (const manager of managers) {
     outcomes.push(
@@ -81,7 +112,12 @@ export async function sendManagersDigest(db: Kysely<Database>, deps: DigestDeps,
         kind: 'manager-digest',
         memberId: manager.id,
         to: manager.email,
-        message: messages.managersDigest(manager.name, content.date, lines, `${deps.notifier.baseUrl}/manage/reviews`),
+        message: messages.managersDigest(
+          manager.name,
+          content.date,
+          lines,
+          `${deps.notifier.baseUrl}/manage/reviews`,
+        ),
       }),
     );
   }

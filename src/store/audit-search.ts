@@ -18,18 +18,32 @@ export interface AuditFilters {
 function filtered(db: Kysely<Database>, filters: AuditFilters) {
   let query = db.selectFrom('audit_log');
   if (filters.actor) query = query.where('actor', 'ilike', likePattern(filters.actor));
-  if (filters.action) query = filters.action.endsWith('.') ? query.where('action', 'like', `${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : query.where('action', '=', filters.action);
+  if (filters.action)
+    query = filters.action.endsWith('.')
+      ? query.where('action', 'like', `${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+      : query.where('action', '=', filters.action);
   if (filters.subject) {
     const words = filters.subject.trim().split(/\s+/).slice(0, 2);
-    if (words.length === 2) query = query.where('subject_type', '=', words[0]!).where('subject_id', 'ilike', likePattern(words[1]!));
-    else query = query.where((eb) => eb.or([eb('subject_type', '=', words[0]!), eb('subject_id', 'ilike', likePattern(words[0]!))]));
+    if (words.length === 2)
+      query = query
+        .where('subject_type', '=', words[0]!)
+        .where('subject_id', 'ilike', likePattern(words[1]!));
+    else
+      query = query.where((eb) =>
+        eb.or([eb('subject_type', '=', words[0]!), eb('subject_id', 'ilike', likePattern(words[0]!))]),
+      );
   }
   if (filters.from) query = query.where('at', '>=', new Date(`${filters.from}T00:00:00Z`));
-  if (filters.to) query = query.where('at', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000));
+  if (filters.to)
+    query = query.where('at', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000));
   return query;
 }
 
-export async function searchAudit(db: Kysely<Database>, filters: AuditFilters, options: { limit: number; beforeId?: number }): Promise<{ entries: AuditEntry[]; total: number }> {
+export async function searchAudit(
+  db: Kysely<Database>,
+  filters: AuditFilters,
+  options: { limit: number; beforeId?: number },
+): Promise<{ entries: AuditEntry[]; total: number }> {
   const base = filtered(db, filters);
   const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   let page = base.selectAll().orderBy('id', 'desc').limit(options.limit);

@@ -25,22 +25,34 @@ export interface ProgramReport {
   countries: { country: string | null; members: number }[];
 }
 
-export async function programReport(db: Kysely<Database>, config: ProgramConfig, today: string, monthCount = 12): Promise<ProgramReport> {
+export async function programReport(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  today: string,
+  monthCount = 12,
+): Promise<ProgramReport> {
   const firstOfThisMonth = `${today.slice(0, 7)}-01`;
-  const starts = Array.from({ length: monthCount }, (_, n) => addMonthsClamped(firstOfThisMonth, n - monthCount + 1));
+  const starts = Array.from({ length: monthCount }, (_, n) =>
+    addMonthsClamped(firstOfThisMonth, n - monthCount + 1),
+  );
   const ends = starts.map((start) => {
     const end = addDays(addMonthsClamped(start, 1), -1);
     return end > today ? today : end;
   });
   // Status at the end of the month before the first, for the first month's lapse rate.
   const before = addDays(starts[0]!, -1);
-  const statusAt = async (date: string) => new Map((await memberStatuses(db, config, date)).map((s) => [s.memberId, isActiveStatus(s.status)]));
+  const statusAt = async (date: string) =>
+    new Map((await memberStatuses(db, config, date)).map((s) => [s.memberId, isActiveStatus(s.status)]));
   const snapshots = [await statusAt(before)];
   for (const end of ends) snapshots.push(await statusAt(end));
   const joined = await db.selectFrom('members').select(['joined_at']).where('is_bot', '=', false).execute();
   const perMonth = await db
     .selectFrom('contributions')
-    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`.as('month'), 'category', (eb) => eb.fn.countAll<string>().as('n')])
+    .select([
+      sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`.as('month'),
+      'category',
+      (eb) => eb.fn.countAll<string>().as('n'),
+    ])
     .where('review_state', '=', 'counted')
     .where('occurred_at', '>=', new Date(`${starts[0]}T00:00:00Z`))
     .where('occurred_at', '<', new Date(`${addDays(ends[ends.length - 1]!, 1)}T00:00:00Z`))
@@ -53,7 +65,9 @@ export async function programReport(db: Kysely<Database>, config: ProgramConfig,
     const wereActive = [...previous].filter(([, active]) => active).map(([id]) => id);
     const lapsed = wereActive.filter((id) => !current.get(id)).length;
     const contributions = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-    for (const row of perMonth) if (row.month === start.slice(0, 7) && (CATEGORIES as readonly string[]).includes(row.category)) contributions[row.category as Category] = Number(row.n);
+    for (const row of perMonth)
+      if (row.month === start.slice(0, 7) && (CATEGORIES as readonly string[]).includes(row.category))
+        contributions[row.category as Category] = Number(row.n);
     return {
       month: start.slice(0, 7),
       members: joined.filter((m) => m.joined_at <= end).length,

@@ -20,11 +20,27 @@ describe.each(ENGINES)('the demo showcase on %s', (engine) => {
     const outcome = await loadDemoShowcase(store.db, config, now);
     expect(outcome).toMatchObject({ published: 1, draft: 1, submissions: 3 });
     expect(outcome.changeRequested).toBeTruthy();
-    const roles = await store.db.selectFrom('members').select('role').where('role', '!=', 'ambassador').execute();
+    const roles = await store.db
+      .selectFrom('members')
+      .select('role')
+      .where('role', '!=', 'ambassador')
+      .execute();
     expect(roles.map((r) => r.role).sort()).toEqual(['admin', 'manager']);
-    const snapshots = await store.db.selectFrom('award_snapshots').select(['year', 'status']).orderBy('year').execute();
-    expect(snapshots).toEqual([{ year: 2025, status: 'published' }, { year: 2026, status: 'draft' }]);
-    const submissions = await store.db.selectFrom('contributions').select(['review_state', 'changes_requested', 'kind']).where('source', '=', 'submission').orderBy('id').execute();
+    const snapshots = await store.db
+      .selectFrom('award_snapshots')
+      .select(['year', 'status'])
+      .orderBy('year')
+      .execute();
+    expect(snapshots).toEqual([
+      { year: 2025, status: 'published' },
+      { year: 2026, status: 'draft' },
+    ]);
+    const submissions = await store.db
+      .selectFrom('contributions')
+      .select(['review_state', 'changes_requested', 'kind'])
+      .where('source', '=', 'submission')
+      .orderBy('id')
+      .execute();
     expect(submissions).toEqual([
       { review_state: 'rejected', changes_requested: true, kind: 'talk' },
       { review_state: 'pending', changes_requested: false, kind: 'pullRequestMerged' },

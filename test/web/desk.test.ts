@@ -15,7 +15,20 @@ describe('review desk', () => {
   let manager: Actor;
 
   const submit = (who: Member, title: string, kind = 'talk', date = '2026-05-01') =>
-    submitContribution(t.store.db, t.config, { memberId: who.id, kind, category: t.config.kinds[kind]!.category, title, url: `https://example.org/${encodeURIComponent(title)}`, date }, 'test', '2026-06-15');
+    submitContribution(
+      t.store.db,
+      t.config,
+      {
+        memberId: who.id,
+        kind,
+        category: t.config.kinds[kind]!.category,
+        title,
+        url: `https://example.org/${encodeURIComponent(title)}`,
+        date,
+      },
+      'test',
+      '2026-06-15',
+    );
 
   beforeEach(async () => {
     t = await webTest();
@@ -28,8 +41,16 @@ describe('review desk', () => {
 
   it('shows the true count, pages of 25 oldest first, and filters by category, kind, member, source, age and words', async () => {
     for (let n = 0; n < 60; n += 1) {
-      const row = await submit(n % 2 ? alice : bob, `Talk number ${String(n).padStart(2, '0')}`, n % 3 === 0 ? 'workshop' : 'talk');
-      await t.store.db.updateTable('contributions').set({ created_at: new Date(Date.UTC(2026, 4, 1) + n * 3_600_000) }).where('id', '=', row.id).execute();
+      const row = await submit(
+        n % 2 ? alice : bob,
+        `Talk number ${String(n).padStart(2, '0')}`,
+        n % 3 === 0 ? 'workshop' : 'talk',
+      );
+      await t.store.db
+        .updateTable('contributions')
+        .set({ created_at: new Date(Date.UTC(2026, 4, 1) + n * 3_600_000) })
+        .where('id', '=', row.id)
+        .execute();
     }
     const first = await get(t.app, manager, '/manage/reviews');
     expect(first.statusCode).toBe(200);
@@ -50,7 +71,9 @@ describe('review desk', () => {
     expect(words.body).toContain('of 10 matching items');
     const percent = await get(t.app, manager, '/manage/reviews?q=_');
     expect(percent.body).toContain('No pending items match.');
-    expect((await get(t.app, manager, '/manage/reviews?source=sources')).body).toContain('No pending items match.');
+    expect((await get(t.app, manager, '/manage/reviews?source=sources')).body).toContain(
+      'No pending items match.',
+    );
     expect((await get(t.app, manager, '/manage/reviews?source=submission')).body).toContain('of 60 pending');
     // NOW is 2026-06-15: all were created in May, none within the last 30 days... of 45 days.
     expect((await get(t.app, manager, '/manage/reviews?age=30')).body).toContain('of 60 pending');
@@ -66,19 +89,33 @@ describe('review desk', () => {
     const reject = body.slice(body.indexOf(`action="/manage/reviews/${talk.id}/reject"`));
     const form = reject.slice(0, reject.indexOf('</form>'));
     expect(form).toContain(`id="reason-${talk.id}"`);
-    expect(form.indexOf('type="submit"')).toBe(form.indexOf('<button type="submit" class="small danger">Reject'.slice(8)));
+    expect(form.indexOf('type="submit"')).toBe(
+      form.indexOf('<button type="submit" class="small danger">Reject'.slice(8)),
+    );
     expect(form).not.toContain('Approve');
     // A canned reason stands in for a typed one.
-    const response = await post(t.app, manager, `/manage/reviews/${talk.id}/reject`, { reason: '', canned: '1' });
+    const response = await post(t.app, manager, `/manage/reviews/${talk.id}/reject`, {
+      reason: '',
+      canned: '1',
+    });
     expect(response.statusCode).toBe(303);
-    const row = await t.store.db.selectFrom('contributions').select(['review_state', 'review_reason']).where('id', '=', talk.id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ review_state: 'rejected', review_reason: 'There is no evidence that you did it: add the slides, a recording or the programme.' });
+    const row = await t.store.db
+      .selectFrom('contributions')
+      .select(['review_state', 'review_reason'])
+      .where('id', '=', talk.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      review_state: 'rejected',
+      review_reason: 'There is no evidence that you did it: add the slides, a recording or the programme.',
+    });
     expect(t.mails.at(-1)!.subject).toBe('Your contribution "Talk at Meet Magento" was not approved');
   });
 
   it('asks for changes; the person edits and resubmits; the approval follows and the thread keeps both', async () => {
     const talk = await submit(alice, 'Talk with the wrong date', 'talk', '2026-05-01');
-    await post(t.app, manager, `/manage/reviews/${talk.id}/changes`, { reason: 'Please resubmit with the right date (the event was on 12 May).' });
+    await post(t.app, manager, `/manage/reviews/${talk.id}/changes`, {
+      reason: 'Please resubmit with the right date (the event was on 12 May).',
+    });
     expect(t.mails.at(-1)!.subject).toBe('Changes requested on "Talk with the wrong date"');
     expect(t.mails.at(-1)!.text).toContain(`/me/submissions/${talk.id}/edit`);
     const person = await t.as(alice);
@@ -88,18 +125,44 @@ describe('review desk', () => {
     const edit = await get(t.app, person, `/me/submissions/${talk.id}/edit`);
     expect(edit.body).toContain('The reviewer asked for changes');
     expect(edit.body).toContain('Resubmit for review');
-    const badDate = await post(t.app, person, `/me/submissions/${talk.id}/edit`, { kind: 'talk', title: 'Talk with the right date', url: talk.url!, date: '2026-05-32' });
+    const badDate = await post(t.app, person, `/me/submissions/${talk.id}/edit`, {
+      kind: 'talk',
+      title: 'Talk with the right date',
+      url: talk.url!,
+      date: '2026-05-32',
+    });
     expect(badDate.statusCode).toBe(400);
     expect(badDate.body).toContain('<a href="#f-date">Date</a>');
-    const fixed = await post(t.app, person, `/me/submissions/${talk.id}/edit`, { kind: 'talk', title: 'Talk with the right date', url: talk.url!, date: '2026-05-12' });
+    const fixed = await post(t.app, person, `/me/submissions/${talk.id}/edit`, {
+      kind: 'talk',
+      title: 'Talk with the right date',
+      url: talk.url!,
+      date: '2026-05-12',
+    });
     expect(fixed.statusCode).toBe(303);
     expect((await get(t.app, manager, '/manage/reviews')).body).toContain('Talk with the right date');
     await post(t.app, manager, `/manage/reviews/${talk.id}/approve`);
-    const row = await t.store.db.selectFrom('contributions').selectAll().where('id', '=', talk.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ review_state: 'counted', changes_requested: false, title: 'Talk with the right date', points: 30 });
+    const row = await t.store.db
+      .selectFrom('contributions')
+      .selectAll()
+      .where('id', '=', talk.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      review_state: 'counted',
+      changes_requested: false,
+      title: 'Talk with the right date',
+      points: 30,
+    });
     expect(row.occurred_at.toISOString().slice(0, 10)).toBe('2026-05-12');
     const thread = await get(t.app, manager, `/manage/reviews/${talk.id}`);
-    for (const words of ['Submitted', 'Changes requested by @maria', 'Please resubmit with the right date', 'Resubmitted', 'Approved by @maria']) expect(thread.body).toContain(words);
+    for (const words of [
+      'Submitted',
+      'Changes requested by @maria',
+      'Please resubmit with the right date',
+      'Resubmitted',
+      'Approved by @maria',
+    ])
+      expect(thread.body).toContain(words);
     // A counted submission is no longer the person's to edit.
     expect((await get(t.app, person, `/me/submissions/${talk.id}/edit`)).statusCode).toBe(404);
   });
@@ -107,8 +170,23 @@ describe('review desk', () => {
   it('lets the person edit or withdraw while it waits, after a confirmation', async () => {
     const talk = await submit(alice, 'Talk to withdraw');
     const person = await t.as(alice);
-    expect((await post(t.app, person, `/me/submissions/${talk.id}/edit`, { kind: 'workshop', title: 'Workshop instead', url: 'https://example.org/w', date: '2026-05-02' })).statusCode).toBe(303);
-    expect((await t.store.db.selectFrom('contributions').select(['kind', 'review_state']).where('id', '=', talk.id).executeTakeFirstOrThrow())).toEqual({ kind: 'workshop', review_state: 'pending' });
+    expect(
+      (
+        await post(t.app, person, `/me/submissions/${talk.id}/edit`, {
+          kind: 'workshop',
+          title: 'Workshop instead',
+          url: 'https://example.org/w',
+          date: '2026-05-02',
+        })
+      ).statusCode,
+    ).toBe(303);
+    expect(
+      await t.store.db
+        .selectFrom('contributions')
+        .select(['kind', 'review_state'])
+        .where('id', '=', talk.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ kind: 'workshop', review_state: 'pending' });
     expect((await get(t.app, await t.as(bob), `/me/submissions/${talk.id}/edit`)).statusCode).toBe(404);
     const confirm = await get(t.app, person, `/me/submissions/${talk.id}/withdraw`);
     expect(confirm.body).toContain('Withdraw “Workshop instead”?');
@@ -125,25 +203,57 @@ describe('review desk', () => {
     expect(confirm.body).toContain('Revoke the approval of “Talk approved by mistake”?');
     const noReason = await post(t.app, manager, `/manage/reviews/${talk.id}/revoke`, { reason: '' });
     expect(noReason.headers.location).toBe(`/manage/reviews/${talk.id}/revoke`);
-    expect((await post(t.app, manager, `/manage/reviews/${talk.id}/revoke`, { reason: 'The talk was cancelled' })).statusCode).toBe(303);
-    const row = await t.store.db.selectFrom('contributions').select(['review_state', 'review_reason']).where('id', '=', talk.id).executeTakeFirstOrThrow();
+    expect(
+      (await post(t.app, manager, `/manage/reviews/${talk.id}/revoke`, { reason: 'The talk was cancelled' }))
+        .statusCode,
+    ).toBe(303);
+    const row = await t.store.db
+      .selectFrom('contributions')
+      .select(['review_state', 'review_reason'])
+      .where('id', '=', talk.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ review_state: 'rejected', review_reason: 'The talk was cancelled' });
     expect((await get(t.app, null, '/ambassadors/alice')).body).not.toContain('Talk approved by mistake');
     expect(t.mails.at(-1)!.subject).toBe('The approval of "Talk approved by mistake" was withdrawn');
     expect(t.mails.at(-1)!.text).toContain('Reason: The talk was cancelled');
-    const audit = await t.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'review.revoke').executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ actor: 'web:maria', subject_id: String(talk.id), reason: 'The talk was cancelled' });
+    const audit = await t.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'review.revoke')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({
+      actor: 'web:maria',
+      subject_id: String(talk.id),
+      reason: 'The talk was cancelled',
+    });
     // A manager may not revoke another manager's approval of their own work... nor anyone's own.
     const own = await submit(maria, 'Maria talk');
-    await t.store.db.updateTable('contributions').set({ review_state: 'counted' }).where('id', '=', own.id).execute();
-    expect((await post(t.app, manager, `/manage/reviews/${own.id}/revoke`, { reason: 'x' })).statusCode).toBe(403);
-    expect((await t.store.db.selectFrom('contributions').select('review_state').where('id', '=', own.id).executeTakeFirstOrThrow()).review_state).toBe('counted');
+    await t.store.db
+      .updateTable('contributions')
+      .set({ review_state: 'counted' })
+      .where('id', '=', own.id)
+      .execute();
+    expect((await post(t.app, manager, `/manage/reviews/${own.id}/revoke`, { reason: 'x' })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.store.db
+          .selectFrom('contributions')
+          .select('review_state')
+          .where('id', '=', own.id)
+          .executeTakeFirstOrThrow()
+      ).review_state,
+    ).toBe('counted');
   });
 
   it('assigns items to a manager and filters what is assigned to me', async () => {
     const a = await submit(alice, 'Assigned talk');
     await submit(bob, 'Unassigned talk');
-    expect((await post(t.app, manager, `/manage/reviews/${a.id}/assign`, { assignee: String(maria.id) })).statusCode).toBe(303);
+    expect(
+      (await post(t.app, manager, `/manage/reviews/${a.id}/assign`, { assignee: String(maria.id) }))
+        .statusCode,
+    ).toBe(303);
     const mine = await get(t.app, manager, '/manage/reviews?assigned=me');
     expect(mine.body).toContain('Assigned talk');
     expect(mine.body).not.toContain('Unassigned talk');
@@ -152,17 +262,62 @@ describe('review desk', () => {
     expect(nobody.body).toContain('Unassigned talk');
     expect(nobody.body).not.toContain('>Assigned talk<');
     await post(t.app, manager, `/manage/reviews/${a.id}/assign`, { assignee: String(alice.id) });
-    expect((await t.store.db.selectFrom('contributions').select('assigned_to').where('id', '=', a.id).executeTakeFirstOrThrow()).assigned_to).toBe(maria.id);
+    expect(
+      (
+        await t.store.db
+          .selectFrom('contributions')
+          .select('assigned_to')
+          .where('id', '=', a.id)
+          .executeTakeFirstOrThrow()
+      ).assigned_to,
+    ).toBe(maria.id);
   });
 
   it('flags anomalies and shows the member record beside each item', async () => {
-    await t.store.db.updateTable('members').set({ joined_at: '2026-03-01' }).where('id', '=', bob.id).execute();
+    await t.store.db
+      .updateTable('members')
+      .set({ joined_at: '2026-03-01' })
+      .where('id', '=', bob.id)
+      .execute();
     await upsertContributions(t.store.db, t.config, [
-      { memberId: bob.id, source: 'feeds', externalId: 'old-post', kind: 'blogPost', title: 'Old post', url: 'https://bob.example/old', occurredAt: '2025-01-01T10:00:00Z', reviewState: 'pending' },
-      { memberId: bob.id, source: 'feeds', externalId: 'future-post', kind: 'blogPost', title: 'Future post', url: 'https://bob.example/future', occurredAt: '2026-09-01T10:00:00Z', reviewState: 'pending' },
-      { memberId: alice.id, source: 'feeds', externalId: 'counted', kind: 'blogPost', title: 'Counted post', url: 'https://shared.example/post', occurredAt: '2026-04-01T10:00:00Z', reviewState: 'counted' },
+      {
+        memberId: bob.id,
+        source: 'feeds',
+        externalId: 'old-post',
+        kind: 'blogPost',
+        title: 'Old post',
+        url: 'https://bob.example/old',
+        occurredAt: '2025-01-01T10:00:00Z',
+        reviewState: 'pending',
+      },
+      {
+        memberId: bob.id,
+        source: 'feeds',
+        externalId: 'future-post',
+        kind: 'blogPost',
+        title: 'Future post',
+        url: 'https://bob.example/future',
+        occurredAt: '2026-09-01T10:00:00Z',
+        reviewState: 'pending',
+      },
+      {
+        memberId: alice.id,
+        source: 'feeds',
+        externalId: 'counted',
+        kind: 'blogPost',
+        title: 'Counted post',
+        url: 'https://shared.example/post',
+        occurredAt: '2026-04-01T10:00:00Z',
+        reviewState: 'counted',
+      },
     ]);
-    await submit(bob, 'Copy of a counted post', 'blogPost').then((row) => t.store.db.updateTable('contributions').set({ url: 'https://shared.example/post' }).where('id', '=', row.id).execute());
+    await submit(bob, 'Copy of a counted post', 'blogPost').then((row) =>
+      t.store.db
+        .updateTable('contributions')
+        .set({ url: 'https://shared.example/post' })
+        .where('id', '=', row.id)
+        .execute(),
+    );
     for (let n = 0; n < 5; n += 1) await submit(alice, `Burst video ${n}`, 'video', '2026-05-0' + (n + 1));
     const desk = (await get(t.app, manager, '/manage/reviews')).body;
     expect(desk).toContain('Dated 2025-01-01, before they joined on 2026-03-01.');
@@ -176,13 +331,32 @@ describe('review desk', () => {
   it('confirms bulk rejections before acting and keeps the reason', async () => {
     const a = await submit(alice, 'Bulk A');
     const b = await submit(bob, 'Bulk B');
-    const confirm = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id)], decision: 'reject', reason: 'Duplicate entries' });
+    const confirm = await post(t.app, manager, '/manage/reviews/bulk', {
+      ids: [String(a.id), String(b.id)],
+      decision: 'reject',
+      reason: 'Duplicate entries',
+    });
     expect(confirm.body).toContain('Reject 2 contributions?');
     expect(confirm.body).toContain('Duplicate entries');
     expect(confirm.body).toContain('Yes, reject 2 contributions');
-    expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'pending')).toBe(true);
-    await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id)], decision: 'reject', reason: 'Duplicate entries', confirm: 'yes' });
-    const rows = await t.store.db.selectFrom('contributions').select(['review_state', 'review_reason']).execute();
-    expect(rows).toEqual([{ review_state: 'rejected', review_reason: 'Duplicate entries' }, { review_state: 'rejected', review_reason: 'Duplicate entries' }]);
+    expect(
+      (await t.store.db.selectFrom('contributions').select('review_state').execute()).every(
+        (r) => r.review_state === 'pending',
+      ),
+    ).toBe(true);
+    await post(t.app, manager, '/manage/reviews/bulk', {
+      ids: [String(a.id), String(b.id)],
+      decision: 'reject',
+      reason: 'Duplicate entries',
+      confirm: 'yes',
+    });
+    const rows = await t.store.db
+      .selectFrom('contributions')
+      .select(['review_state', 'review_reason'])
+      .execute();
+    expect(rows).toEqual([
+      { review_state: 'rejected', review_reason: 'Duplicate entries' },
+      { review_state: 'rejected', review_reason: 'Duplicate entries' },
+    ]);
   });
 });

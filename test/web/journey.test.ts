@@ -124,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('journey in Chromium',
     await page.getByLabel('What kind of contribution').selectOption('talk');
     await page.getByLabel(/^Title/).fill('Talk: Scaling Magento checkout at Meet Magento NL');
     await page.getByLabel(/^Link/).fill('https://meet-magento.example/talks/scaling-checkout');
-    await page.getByLabel(/^Date/).fill('2026-11-20');
+    await page.getByLabel(/^Date/).fill('2026-11-25'); // a date before joining (today) is refused
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await page.waitForURL(/\/me\/contributions$/);
     await page.getByText('Pending review').first().waitFor();

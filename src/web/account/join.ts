@@ -116,7 +116,7 @@ export function joinRoutes(context: WebContext): Route[] {
         } catch (error) {
           if (error instanceof UserError) {
             const errors = errorsFromProblems(error.message.split('; '), { handle: 'handle', name: 'name', email: 'email', country: 'country', consent: 'consentTracking' });
-            if (/handle .* is taken/.test(error.message)) errors.handle = `The handle “${values.handle}” is taken; choose another.`;
+            if (error.message.startsWith('the handle "') && error.message.endsWith(' is taken')) errors.handle = `The handle “${values.handle}” is taken; choose another.`;
             if (error.message.includes('email address belongs to another member')) errors.email = 'This email address already has an account; sign in instead.';
             if (errors.handle || errors.email) delete errors._form;
             return joinPage(request, reply, values, errors, error.code === 'conflict' ? 409 : 400);

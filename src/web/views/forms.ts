@@ -28,7 +28,11 @@ export function formValues<N extends string>(body: FormBody, names: readonly N[]
 }
 
 /** Validates every field in one pass; the first problem of each field is kept. */
-export function readForm<S extends z.ZodType, N extends string>(schema: S, body: FormBody, names: readonly N[]): FormRead<z.infer<S>, N> {
+export function readForm<S extends z.ZodType, N extends string>(
+  schema: S,
+  body: FormBody,
+  names: readonly N[],
+): FormRead<z.infer<S>, N> {
   const values = formValues(body, names);
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data, values, errors: {} };
@@ -63,22 +67,47 @@ export function errorSummary(errors: FieldErrors, labels: Record<string, string>
   if (entries.length === 0) return html``;
   const count = entries.length;
   return html`<div class="flash error error-summary" role="alert" id="form-errors">
-    <p>${count === 1 ? 'One thing needs your attention' : `${count} things need your attention`}; what you typed is kept.</p>
-    <ul>${entries.map(([name, message]) =>
-      name === '_form' || !labels[name] ? html`<li>${message}</li>` : html`<li><a href="#f-${name}">${labels[name]}</a>: ${message}</li>`,
-    )}</ul></div>`;
+    <p>
+      ${count === 1 ? 'One thing needs your attention' : `${count} things need your attention`}; what you
+      typed is kept.
+    </p>
+    <ul>
+      ${entries.map(([name, message]) =>
+        name === '_form' || !labels[name]
+          ? html`<li>${message}</li>`
+          : html`<li><a href="#f-${name}">${labels[name]}</a>: ${message}</li>`,
+      )}
+    </ul>
+  </div>`;
 }
 
 /** A text field with its error and its typed value. */
-export function formField(options: FieldOptions, form: { values: Record<string, string>; errors: FieldErrors }): Html {
-  return field({ ...options, value: form.values[options.name] ?? options.value ?? '', error: form.errors[options.name] ?? null });
+export function formField(
+  options: FieldOptions,
+  form: { values: Record<string, string>; errors: FieldErrors },
+): Html {
+  return field({
+    ...options,
+    value: form.values[options.name] ?? options.value ?? '',
+    error: form.errors[options.name] ?? null,
+  });
 }
 
 export function formSelect(
-  options: { name: string; label: string; choices: { value: string; label: string }[]; required?: boolean; hint?: Renderable },
+  options: {
+    name: string;
+    label: string;
+    choices: { value: string; label: string }[];
+    required?: boolean;
+    hint?: Renderable;
+  },
   form: { values: Record<string, string>; errors: FieldErrors },
 ): Html {
-  return select({ ...options, value: form.values[options.name] ?? '', error: form.errors[options.name] ?? null });
+  return select({
+    ...options,
+    value: form.values[options.name] ?? '',
+    error: form.errors[options.name] ?? null,
+  });
 }
 
 /** A check box with its error attached (aria-invalid, aria-describedby). */
@@ -90,7 +119,10 @@ export function formCheckbox(
   const error = form.errors[options.name];
   const value = options.value ?? 'yes';
   return html`<div class="check${error ? ' has-error' : ''}">
-    <input type="checkbox"${attrs({ id, name: options.name, value, checked: form.values[options.name] === value, 'aria-invalid': error ? 'true' : null, 'aria-describedby': error ? `${id}-error` : null })}>
+    <input
+      type="checkbox"
+      ${attrs({ id, name: options.name, value, checked: form.values[options.name] === value, 'aria-invalid': error ? 'true' : null, 'aria-describedby': error ? `${id}-error` : null })}
+    />
     <label for="${id}">${options.label}</label>
     ${error ? html`<p class="error" id="${id}-error">${error}</p>` : ''}
   </div>`;
