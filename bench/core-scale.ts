@@ -8,12 +8,16 @@ import { openStore } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { rescoreAll } from '../src/store/rescore.js';
 import { queryStandings } from '../src/store/standings.js';
+import { buildApp } from '../src/web/app.js';
+import { resolveContext } from '../src/web/context.js';
+import { leaderboardEffect } from '../src/web/admin/rules-preview.js';
 import { recreateDatabase, dropDatabase } from './scratch-database.js';
 import { medianMs, report, timeOnce } from './measure.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 2_000_000);
-const DATABASE = 'ambassador_bench_core';
+const DATABASE = process.env.BENCH_DATABASE ?? 'ambassador_bench_core';
+const NOW = new Date('2026-12-15T12:00:00Z');
 
 export async function run(): Promise<void> {
   const url = await recreateDatabase(DATABASE);
@@ -68,6 +72,25 @@ export async function run(): Promise<void> {
     const unchangedRescore = await timeOnce(() => rescoreAll(db, config));
     const changed = buildConfig({ scoring: { changes: [{ effectiveFrom: '2026-01-01', points: { blogPost: 12 } }] } });
     if (!changed.ok) throw new Error(changed.problems.join('; '));
+
+    // The pages with the page cache off: every request queries, as every cache miss does.
+    const app = await buildApp({ store, config, now: () => NOW, pageCacheSeconds: 0, logger: false });
+    const page = (url: string) => async () => {
+      const response = await app.inject({ method: 'GET', url });
+      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+    };
+    const secondPage = Buffer.from(JSON.stringify({ r: 50 })).toString('base64url');
+    const leaderboardPage = await medianMs(page('/leaderboard?year=2026'));
+    const leaderboardApi = await medianMs(page(`/api/v1/leaderboard?year=2026&category=education&cursor=${secondPage}`));
+    const profilePage = await medianMs(page('/ambassadors/member4242?year=2026'));
+    await app.close();
+    // NaN when the preview fails (it did before issue 13: one bind parameter per member).
+    const rulesPreview = await timeOnce(() =>
+      leaderboardEffect(resolveContext({ store, config, now: () => NOW, logger: false }), changed.config, 2026),
+    ).catch((error: unknown) => {
+      console.log(`rules preview failed: ${(error as Error).message}`);
+      return Number.NaN;
+    });
     const ruleChangeRescore = await timeOnce(() => rescoreAll(db, changed.config));
     const counted = await db
       .selectFrom('contributions')
@@ -82,6 +105,10 @@ export async function run(): Promise<void> {
         { label: 'leaderboard 2026, top 50 (median of 5)', ms: leaderboardTop },
         { label: 'leaderboard 2026, education, top 50 (median of 5)', ms: leaderboardCategory },
         { label: 'leaderboard 2026, every ranked member (median of 3)', ms: leaderboardAll },
+        { label: 'leaderboard page 2026, uncached (median of 5)', ms: leaderboardPage },
+        { label: 'GET /api/v1/leaderboard?category=education&cursor= (median of 5)', ms: leaderboardApi },
+        { label: 'profile page, uncached (median of 5)', ms: profilePage },
+        { label: 'rules preview of the blog-post change (2026)', ms: rulesPreview },
         { label: 'rescore, first scoring of every contribution', ms: firstRescore, note: 'all rows written' },
         { label: 'rescore, rules unchanged', ms: unchangedRescore, note: 'read and compare only' },
         { label: 'rescore after a rules change (blog posts from 2026)', ms: ruleChangeRescore },

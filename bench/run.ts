@@ -3,12 +3,14 @@
 import { run as coreScale } from './core-scale.js';
 import { run as gharchiveThroughput } from './gharchive-throughput.js';
 import { run as syncRequests } from './sync-requests.js';
+import { run as syncScale } from './sync-scale.js';
 import { run as webPages } from './web-pages.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'core-scale': coreScale,
   'gharchive-throughput': gharchiveThroughput,
   'sync-requests': syncRequests,
+  'sync-scale': syncScale,
   'web-pages': webPages,
 };
 

@@ -17,7 +17,7 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 500_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const DATABASE = 'ambassador_bench_web';
+const DATABASE = process.env.BENCH_DATABASE ?? 'ambassador_bench_web';
 const NOW = new Date('2026-06-30T12:00:00Z');
 
 export async function run(): Promise<void> {

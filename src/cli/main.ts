@@ -8,12 +8,14 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerAwardCommands } from './commands/awards.js';
 import { registerBackfillCommands } from './commands/backfill.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDigestCommands } from './commands/digest.js';
 import { registerIdentityCommands } from './commands/identities.js';
 import { registerMemberCommands } from './commands/members.js';
 import { registerOperationsCommands } from './commands/operations.js';
 import { registerReportCommands } from './commands/reports.js';
 import { registerReviewCommands } from './commands/reviews.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerStandingsCommands } from './commands/standings.js';
 import { registerSyncCommands } from './commands/sync.js';
 import type { GlobalOptions } from './context.js';
 import { exitQuietlyOnClosedPipe } from './output.js';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerSyncCommands(program, globals);
   registerBackfillCommands(program, globals);
   registerOperationsCommands(program, globals);
+  registerDigestCommands(program, globals);
+  registerStandingsCommands(program, globals);
   return program;
 }
 

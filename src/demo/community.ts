@@ -3,8 +3,10 @@
 // source 'demo' and a stable external id, members by handle).
 import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { addDays } from '../domain/dates.js';
-import { upsertContributions, type ContributionInput } from '../store/contributions.js';
+import { addDays, maxDate, toIsoDate } from '../domain/dates.js';
+import { computeAwardDraft, publishAwards, publishedSnapshot } from '../store/awards.js';
+import { submitContribution, upsertContributions, type ContributionInput } from '../store/contributions.js';
+import { requestChanges } from '../store/reviews.js';
 import type { Database } from '../store/schema.js';
 import { COMPANIES, COUNTRIES, FIRST_NAMES, LAST_NAMES, TOPICS } from './people.js';
 
@@ -232,4 +234,67 @@ export async function loadDemo(db: Kysely<Database>, config: ProgramConfig): Pro
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
   const row = await db.selectFrom('members').select('id').limit(1).executeTakeFirst();
   return row === undefined;
+}
+
+export interface ShowcaseOutcome {
+  admin: string | null;
+  published: number | null;
+  draft: number | null;
+  submissions: number;
+  changeRequested: string | null;
+}
+
+/**
+ * What a newcomer should see on `npm start` beyond the community itself: an administrator
+ * among the printed sign-ins, the 2025 awards published, a 2026 draft, submissions waiting
+ * for review and one sent back with a change request. Run once, after loadDemo created the
+ * community (serve --demo-if-empty and `ambassador demo`); idempotent by what it finds.
+ */
+export async function loadDemoShowcase(db: Kysely<Database>, config: ProgramConfig, now = new Date()): Promise<ShowcaseOutcome> {
+  const { members } = demoCommunity();
+  const today = toIsoDate(now);
+  const outcome: ShowcaseOutcome = { admin: null, published: null, draft: null, submissions: 0, changeRequested: null };
+  const first = members[0]!.handle;
+  await db.updateTable('members').set({ role: 'admin' }).where(sql<string>`lower(handle)`, '=', first).where('role', '!=', 'admin').execute();
+  outcome.admin = first;
+  const people = await db
+    .selectFrom('members')
+    .select(['id', 'handle', 'role', 'joined_at'])
+    .where(sql<string>`lower(handle)`, 'in', members.map((m) => m.handle))
+    .orderBy('id')
+    .execute();
+  const manager = people.find((p) => p.role === 'manager');
+  const submitters = people.filter((p) => p.role === 'ambassador').slice(3, 6);
+  const date = (days: number) => addDays(today < DEMO_END ? today : DEMO_END, -days);
+  const ideas = [
+    { kind: 'talk', title: 'Talk: Hyvä checkout in production at Meet Magento NL', slug: 'mm-nl-talk' },
+    { kind: 'pullRequestMerged', title: 'Merge request: fix GraphQL cart totals (GitLab)', slug: 'gitlab-mr' },
+    { kind: 'mentoring', title: 'Mentoring two first-time contributors', slug: 'mentoring' },
+  ];
+  for (const [index, person] of submitters.entries()) {
+    const idea = ideas[index]!;
+    const url = `https://example.org/${person.handle}/${idea.slug}`;
+    const existing = await db.selectFrom('contributions').select('id').where('member_id', '=', person.id).where('source', '=', 'submission').where('url', '=', url).executeTakeFirst();
+    if (existing) continue;
+    const row = await submitContribution(
+      db,
+      config,
+      { memberId: person.id, kind: idea.kind, category: config.kinds[idea.kind]!.category, title: idea.title, url, date: maxDate(date(5 + index), person.joined_at), evidenceUrl: `https://example.org/${person.handle}/${idea.slug}/evidence` },
+      `web:${person.handle}`,
+      today,
+    );
+    outcome.submissions += 1;
+    if (index === 0 && manager) {
+      await requestChanges(db, config, row.id, 'Please add the link to the recording or the slides, and check the date: the programme says 14 November.', { id: manager.id, actor: `web:${manager.handle}` });
+      outcome.changeRequested = person.handle;
+    }
+  }
+  const published = await publishedSnapshot(db, 2025);
+  if (!published && today > '2025-12-31') {
+    await computeAwardDraft(db, config, 2025, 'demo', { today });
+    outcome.published = (await publishAwards(db, 2025, 'demo', { now })).revision;
+  }
+  const draft = await computeAwardDraft(db, config, 2026, 'demo', { today, earlyReason: 'a demo draft, to look at before the cycle ends' });
+  outcome.draft = draft.snapshot.status === 'draft' ? draft.snapshot.revision : null;
+  return outcome;
 }

@@ -14,11 +14,11 @@ export const DEFAULT_CONFIG: ProgramConfig = {
     associationUrl: 'https://magento-opensource.com/',
   },
   kinds: {
-    pullRequestMerged: { category: 'code', label: 'merged pull request', submittable: false },
+    pullRequestMerged: { category: 'code', label: 'merged pull request', submittable: true },
     pullRequestReviewed: { category: 'code', label: 'pull request review', submittable: false },
     issueReported: { category: 'code', label: 'issue reported', submittable: false },
     issueTriaged: { category: 'code', label: 'issue triage', submittable: false },
-    packageReleased: { category: 'code', label: 'extension release', submittable: false },
+    packageReleased: { category: 'code', label: 'extension release', submittable: true },
     documentationMerged: { category: 'documentation', label: 'merged documentation pull request', submittable: false },
     documentationReviewed: { category: 'documentation', label: 'documentation review', submittable: false },
     documentationWritten: { category: 'documentation', label: 'documentation page', submittable: true },

@@ -72,6 +72,20 @@ export function rankCategory(standings: Standing[], category: Category): RankedS
   return focused.map(({ standing }, index) => ({ ...standing, rank: index + 1 }));
 }
 
+/**
+ * A category's leaderboard: its points, and ties broken within the category (its counted
+ * contributions, its last one), from the period's counted contributions. The maintained
+ * standings (store/standings.ts) rank categories this way.
+ */
+export function rankWithinCategory(
+  members: { memberId: number; handle: string; name: string }[],
+  contributions: CountedContribution[],
+  category: Category,
+): RankedStanding[] {
+  const own = tallyStandings(members, contributions.filter((c) => c.category === category)).filter((s) => s.points > 0);
+  return rankStandings(own);
+}
+
 export interface CountedContribution {
   memberId: number;
   category: string;

@@ -102,3 +102,23 @@ export async function notifyAwardsPublished(
     ),
   });
 }
+
+export async function notifyChangesRequested(notifier: Notifier, member: Person, row: ContributionRow): Promise<void> {
+  await notifier.email({
+    key: `changes:${row.id}:${row.reviewed_at?.getTime() ?? 0}`,
+    kind: 'changes-requested',
+    memberId: member.id,
+    to: member.email,
+    message: messages.changesRequested(member.name, row.title, row.review_reason ?? '', `${notifier.baseUrl}/me/submissions/${row.id}/edit`),
+  });
+}
+
+export async function notifyApprovalRevoked(notifier: Notifier, member: Person, row: ContributionRow): Promise<void> {
+  await notifier.email({
+    key: `revoked:${row.id}:${row.reviewed_at?.getTime() ?? 0}`,
+    kind: 'review-revoked',
+    memberId: member.id,
+    to: member.email,
+    message: messages.reviewRevoked(member.name, row.title, row.review_reason ?? '', `${notifier.baseUrl}/me/contributions`),
+  });
+}

@@ -71,6 +71,22 @@ export const messages = {
       [`Hello ${name},`, `Your status lapsed after ${activeUntil}. Your next counted contribution restores it.`],
       { href: url, label: 'Submit a contribution' },
     ),
+  changesRequested: (name: string, title: string, reason: string, url: string) =>
+    message(
+      `Changes requested on "${title}"`,
+      [`Hello ${name},`, `A program manager asks you to change "${title}" before it can be approved.`, `What to change: ${reason}`, 'Edit it and resubmit; it then waits for review again.'],
+      { href: url, label: 'Fix and resubmit' },
+    ),
+  reviewRevoked: (name: string, title: string, reason: string, url: string) =>
+    message(
+      `The approval of "${title}" was withdrawn`,
+      [`Hello ${name},`, `"${title}" was approved earlier; a program manager has withdrawn that approval and it no longer counts.`, `Reason: ${reason}`],
+      { href: url, label: 'See your contributions' },
+    ),
+  programMessage: (name: string, subject: string, body: string, url: string) =>
+    message(subject, [`Hello ${name},`, ...body.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean)], { href: url, label: 'Open your dashboard' }),
+  managersDigest: (name: string, date: string, lines: string[], url: string) =>
+    message(`Ambassador program digest for ${date}`, [`Hello ${name},`, ...lines], { href: url, label: 'Open the review desk' }),
   award: (name: string, year: number, citation: string, url: string) =>
     message(`You are among the Ambassador Awards ${year}`, [`Congratulations ${name}!`, citation], { href: url, label: `See the ${year} awards` }),
 };

@@ -2,7 +2,7 @@
 // webhooks, each signed with HMAC-SHA256 of the body under its own secret.
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['contribution.counted', 'awards.published', 'operations.alert'] as const;
+export const WEBHOOK_EVENTS = ['contribution.counted', 'awards.published', 'submission.created', 'operations.alert'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookSchema = z.strictObject({

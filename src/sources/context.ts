@@ -11,6 +11,11 @@ export interface SourceContext {
   now: Date;
   /** Progress and notes for the operator; never required. */
   log?: (message: string) => void;
+  /**
+   * Something the operator must see that did not fail the run (an endpoint that answered 404,
+   * a page limit reached): the sync engine puts it on the run record.
+   */
+  warn?: (message: string) => void;
 }
 
 export type SourceFunction<Settings> = (

@@ -16,6 +16,13 @@ export interface LinkedIdentity {
   verified: boolean;
   /** A manager marked what this identity publishes (a calendar) as trusted. */
   trusted?: boolean;
+  /** What the source saved for this identity last time (`IdentityOutcome.cursor`); null the first time. */
+  cursor?: SourceCursor;
+  /**
+   * False while the identity backs off after failed checks: read nothing upstream for it this
+   * run (a source that matches work by login across repositories still matches it).
+   */
+  due?: boolean;
 }
 
 /** What a source found, before scoring. Points and category come from the rules by `kind`. */
@@ -41,9 +48,26 @@ export interface NormalizedContribution {
 /** Opaque to the engine; JSON-serialisable; `null` the first time. */
 export type SourceCursor = Record<string, unknown> | null;
 
+/** How checking one identity went: its cursor after the check, or why the check failed. */
+export interface IdentityOutcome {
+  identityId: number;
+  /** Stored (only when it differs from the saved one) in the same transaction as the batch. */
+  cursor?: SourceCursor;
+  /** The check failed: the identity backs off, the saved cursor stays, others go on. */
+  error?: string;
+}
+
 export interface SourceBatch {
   contributions: NormalizedContribution[];
-  cursor: SourceCursor;
+  /**
+   * State shared by every identity (repositories polled, a verdict cache); stored only when
+   * it changed. Left out, the saved one stays as it is.
+   */
+  cursor?: SourceCursor;
+  /** The batch is one identity's check: its contributions and its own state. */
+  identity?: IdentityOutcome;
+  /** A part of the run that belongs to no identity failed (a repository): the run is partial. */
+  failure?: string;
   /** Identities whose upstream answered 404/410 and should be flagged, not deleted. */
   goneIdentities?: { identityId: number; reason: string }[];
 }

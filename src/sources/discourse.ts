@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
-import { SourceError, identitiesOn, type SourceContext } from './context.js';
+import { identitiesOn, type SourceContext } from './context.js';
 import { isHttpStatus } from './http-errors.js';
 import { isoInstant, plainText, safeUrl } from './plain-text.js';
 import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
@@ -50,9 +50,15 @@ export function parseForumIdentity(externalId: string): { forum: string; usernam
   return { forum: withoutTrailingSlashes(forum), username };
 }
 
-interface DiscourseCursor {
+/** The shared cursor of earlier versions (read only, for identities without their own yet). */
+interface LegacyDiscourseCursor {
   /** identity externalId -> created_at of the newest action seen */
   newest: Record<string, string>;
+}
+
+/** One forum identity's cursor: the created_at of the newest action seen. */
+interface ForumCursor {
+  newest?: string;
 }
 
 export async function* discourseSource(
@@ -62,29 +68,31 @@ export async function* discourseSource(
   context: SourceContext,
 ): AsyncGenerator<SourceBatch> {
   const settings = discourseSettingsSchema.parse(rawSettings);
-  const state: DiscourseCursor = { newest: { ...((cursor as Partial<DiscourseCursor> | null)?.newest ?? {}) } };
+  const legacy = (cursor as Partial<LegacyDiscourseCursor> | null)?.newest ?? {};
   const allowed = settings.allowedForums.map(withoutTrailingSlashes);
-  const failures: string[] = [];
   for (const identity of identitiesOn('discourse', identities)) {
+    if (identity.due === false) continue;
+    const fail = (error: string): SourceBatch => ({ contributions: [], identity: { identityId: identity.identityId, error: `${SOURCE}: ${error}` } });
     const parsed = parseForumIdentity(identity.externalId);
     if (!parsed || (allowed.length > 0 && !allowed.includes(parsed.forum))) {
-      failures.push(`${identity.externalId}: not a forum identity this program reads (expected https://forum.example:username)`);
+      yield fail(`${identity.externalId}: not a forum identity this program reads (expected https://forum.example:username)`);
       continue;
     }
+    const own = (identity.cursor as ForumCursor | null | undefined)?.newest;
+    const since = typeof own === 'string' ? own : legacy[identity.externalId];
     try {
-      const contributions = await readActions(parsed.forum, parsed.username, identity, state.newest[identity.externalId], settings, context);
-      const newest = contributions.reduce((max, c) => (c.occurredAt > max ? c.occurredAt : max), state.newest[identity.externalId] ?? '');
-      if (newest) state.newest[identity.externalId] = newest;
-      yield { contributions, cursor: { newest: { ...state.newest } } };
+      const contributions = await readActions(parsed.forum, parsed.username, identity, since, settings, context);
+      const newest = contributions.reduce((max, c) => (c.occurredAt > max ? c.occurredAt : max), since ?? '');
+      yield { contributions, identity: { identityId: identity.identityId, cursor: newest ? { newest } : null } };
     } catch (error) {
       if (isHttpStatus(error, 404, 410)) {
-        yield { contributions: [], cursor: { newest: { ...state.newest } }, goneIdentities: [{ identityId: identity.identityId, reason: `${parsed.forum} has no user ${parsed.username} (HTTP ${error.status})` }] };
+        const reason = `${parsed.forum} has no user ${parsed.username} (HTTP ${error.status})`;
+        yield { ...fail(reason), goneIdentities: [{ identityId: identity.identityId, reason }] };
         continue;
       }
-      failures.push(`${identity.externalId}: ${(error as Error).message}`);
+      yield fail(`${identity.externalId}: ${(error as Error).message}`);
     }
   }
-  if (failures.length > 0) throw new SourceError(SOURCE, `${failures.length} forum identit(ies) failed: ${failures.slice(0, 10).join('; ')}`);
 }
 
 async function readActions(

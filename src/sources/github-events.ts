@@ -126,7 +126,7 @@ export async function syncPersonEvents(
     if (!pr) continue;
     if (pr.merged_at) {
       if (pr.user?.login.toLowerCase() !== login) continue;
-      const c = await mergedContribution(api, item.repo, pr, isDocumentation(item.repo), settings, identity);
+      const c = await mergedContribution(api, item.repo, pr, isDocumentation(item.repo), settings, identity, context.warn);
       if (c) found.set(c.externalId, c);
     } else if (pr.state !== 'closed' && Date.parse(item.seenAt) >= horizon) {
       stillPending.push(item);

@@ -2,7 +2,9 @@
 // number of ambassadors: each tracked repository is polled once per run for closed pull
 // requests (newest updates first, down to the cursor), their reviews, and new issues, and the
 // results are matched against every linked login. Each linked person's public events then
-// discover Magento work in repositories outside the list (github-events.ts).
+// discover Magento work in repositories outside the list (github-events.ts). The repositories'
+// cursors and the verdict cache are shared; each person's events cursor is their identity's
+// own, and one person's failure is theirs alone (the run is partial, the others go on).
 
 import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
@@ -62,13 +64,33 @@ interface RepoCursor {
 
 export interface GithubCursor {
   repos: Record<string, RepoCursor>;
+  /** Login -> events cursor, filled from the identities' own cursors for this run. */
   people: Record<string, PersonCursor>;
   verdicts: Record<string, RepoVerdict>;
 }
 
-function readCursor(cursor: SourceCursor): GithubCursor {
+/** The shared cursor, with each person's own cursor (or, once, what earlier versions kept for them). */
+function readCursor(cursor: SourceCursor, people: LinkedIdentity[]): GithubCursor {
   const value = (cursor ?? {}) as Partial<GithubCursor>;
-  return { repos: { ...value.repos }, people: { ...value.people }, verdicts: { ...value.verdicts } };
+  const legacy = value.people ?? {};
+  const byLogin: Record<string, PersonCursor> = {};
+  for (const identity of people) {
+    const login = identity.externalId.toLowerCase();
+    const own = identity.cursor as PersonCursor | null | undefined;
+    const person = own ?? legacy[login];
+    if (person) byLogin[login] = { ...person };
+  }
+  return { repos: { ...value.repos }, people: byLogin, verdicts: { ...value.verdicts } };
+}
+
+/** Whether two verdict caches hold different entries (compared by reference: verdicts are replaced, never edited). */
+function differs(a: Record<string, RepoVerdict>, b: Record<string, RepoVerdict>): boolean {
+  const keys = Object.keys(a);
+  return keys.length !== Object.keys(b).length || keys.some((key) => a[key] !== b[key]);
+}
+
+function sharedCursor(state: GithubCursor): SourceCursor {
+  return { repos: { ...state.repos }, verdicts: { ...state.verdicts } };
 }
 
 export async function* githubSource(
@@ -79,8 +101,8 @@ export async function* githubSource(
 ): AsyncGenerator<SourceBatch> {
   const settings = githubSettingsSchema.parse(rawSettings);
   const api = githubApi(context.http, settings.baseUrl, settings.token);
-  const state = readCursor(cursor);
   const people = identitiesOn('github', identities);
+  const state = readCursor(cursor, people);
   const byLogin = new Map(people.map((identity) => [identity.externalId.toLowerCase(), identity]));
   if (byLogin.size === 0) return;
   let step = 'listing repositories';
@@ -90,15 +112,39 @@ export async function* githubSource(
     const isDocumentation = repoPatternMatcher(settings.documentationRepositories);
     for (const repo of [...trackedRepos, ...docRepos]) {
       step = `polling ${repo}`;
-      const contributions = await pollRepository(api, repo, isDocumentation(repo), settings, byLogin, state, context);
-      yield { contributions, cursor: { ...state } };
+      let contributions: NormalizedContribution[];
+      try {
+        contributions = await pollRepository(api, repo, isDocumentation(repo), settings, byLogin, state, context);
+      } catch (error) {
+        // One repository that cannot be read costs that repository: the run is partial.
+        yield { contributions: [], failure: `github: polling ${repo}: ${(error as Error).message}` };
+        continue;
+      }
+      yield { contributions, cursor: sharedCursor(state) };
     }
     const tracked = repoPatternMatcher([...trackedRepos, ...docRepos, ...settings.repositories, ...settings.documentationRepositories]);
+    step = 'reading public events';
+    // The shared cursor goes with a person's batch only when the verdict cache changed.
+    let yielded = { ...state.verdicts };
     for (const identity of people) {
-      step = `reading public events of ${identity.externalId}`;
-      const result = await syncPersonEvents(api, identity, settings, state, tracked, isDocumentation, context);
+      if (identity.due === false) continue;
+      const login = identity.externalId.toLowerCase();
+      let result: Awaited<ReturnType<typeof syncPersonEvents>>;
+      try {
+        result = await syncPersonEvents(api, identity, settings, state, tracked, isDocumentation, context);
+      } catch (error) {
+        yield { contributions: [], identity: { identityId: identity.identityId, error: `github: reading public events of ${identity.externalId}: ${(error as Error).message}` } };
+        continue;
+      }
       state.verdicts = pruneVerdicts(state.verdicts, context.now, settings.repositoryVerdictTtlDays);
-      yield { contributions: result.contributions, cursor: { ...state }, ...(result.gone ? { goneIdentities: [result.gone] } : {}) };
+      const verdictsChanged = differs(state.verdicts, yielded);
+      if (verdictsChanged) yielded = { ...state.verdicts };
+      yield {
+        contributions: result.contributions,
+        ...(verdictsChanged ? { cursor: sharedCursor(state) } : {}),
+        identity: { identityId: identity.identityId, cursor: (state.people[login] ?? null) as SourceCursor },
+        ...(result.gone ? { goneIdentities: [result.gone] } : {}),
+      };
     }
   } catch (error) {
     throw asSourceError('github', new Error(`${step}: ${(error as Error).message}`, { cause: error }));
@@ -126,7 +172,7 @@ async function pollRepository(
     repoCursor.pullsUpdatedAt = await pollMergedPulls(poll, repoCursor.pullsUpdatedAt);
   } catch (error) {
     if (isHttpStatus(error, 404, 410, 451)) {
-      context.log?.(`github: repository ${repo} is not available (${(error as Error).message}); skipped`);
+      context.warn?.(`github: repository ${repo} is not available (${(error as Error).message}); skipped`);
       return [];
     }
     throw error;
@@ -165,7 +211,7 @@ async function walkUpdatedDesc<T extends { updated_at?: string | null; closed_at
     if (page.length === 0) break;
   }
   if (pages >= settings.maxPagesPerRepository) {
-    context.log?.(`github: ${new URL(url).pathname}: stopped after ${pages} pages; older updates in the window were not read`);
+    context.warn?.(`github: ${new URL(url).pathname}: stopped after ${pages} pages; older updates in the window were not read`);
   }
   return newest ?? context.now.toISOString();
 }
@@ -185,7 +231,7 @@ interface RepoPoll {
 async function pollMergedPulls({ api, repo, documentation, settings, byLogin, context, add }: RepoPoll, previous: string | undefined): Promise<string> {
   const url = api.url(`/repos/${repo}/pulls`, { state: 'closed', sort: 'updated', direction: 'desc', per_page: 100 });
   return walkUpdatedDesc(api, url, pullRequestSchema, previous, settings, context, async (pr) => {
-    if (pr.merged_at) for (const c of await mergedPullContributions(api, repo, pr, documentation, settings, byLogin)) add(c);
+    if (pr.merged_at) for (const c of await mergedPullContributions(api, repo, pr, documentation, settings, byLogin, context.warn)) add(c);
   });
 }
 
@@ -208,10 +254,11 @@ async function mergedPullContributions(
   documentation: boolean,
   settings: GithubSettings,
   byLogin: Map<string, LinkedIdentity>,
+  warn?: (message: string) => void,
 ): Promise<NormalizedContribution[]> {
   const author = pr.user && !isBot(pr.user) ? pr.user.login.toLowerCase() : null;
   const authorIdentity = author ? byLogin.get(author) : undefined;
-  const merged = authorIdentity ? await mergedContribution(api, repo, pr, documentation, settings, authorIdentity) : null;
+  const merged = authorIdentity ? await mergedContribution(api, repo, pr, documentation, settings, authorIdentity, warn) : null;
   const reviews = await reviewContributions(api, repo, pr, documentation, byLogin);
   return merged ? [merged, ...reviews] : reviews;
 }
@@ -224,10 +271,11 @@ export async function mergedContribution(
   documentation: boolean,
   settings: GithubSettings,
   identity: LinkedIdentity,
+  warn?: (message: string) => void,
 ): Promise<NormalizedContribution | null> {
   if (!pr.merged_at) return null;
   const labels = labelNames(pr.labels);
-  const awards = labels.some((l) => l.startsWith(settings.awardLabelPrefix)) ? await labelAwards(api, repo, pr.number, settings.awardLabelPrefix) : [];
+  const awards = labels.some((l) => l.startsWith(settings.awardLabelPrefix)) ? await labelAwards(api, repo, pr.number, settings.awardLabelPrefix, warn) : [];
   const extra: Record<string, unknown> = {};
   if (awards.length > 0) {
     const latest = awards[awards.length - 1]!;
@@ -264,17 +312,27 @@ export async function reviewContributions(
   );
 }
 
-/** Who applied each award label and when, from the issue's events (last 'labeled' wins). */
-async function labelAwards(api: GithubApi, repo: string, number: number, prefix: string): Promise<{ label: string; by: string | null; at: string }[]> {
+/**
+ * Who applied each award label and when, from the issue's events (last 'labeled' wins). Events
+ * that cannot be read (404: GitHub hides them for some issues) cost who awarded, with a warning;
+ * the pull request and the rest of the repository are still read.
+ */
+async function labelAwards(api: GithubApi, repo: string, number: number, prefix: string, warn?: (message: string) => void): Promise<{ label: string; by: string | null; at: string }[]> {
   const awards = new Map<string, { label: string; by: string | null; at: string }>();
   const url = api.url(`/repos/${repo}/issues/${number}/events`, { per_page: 100 });
-  for await (const page of api.pages(url, issueEventSchema, 10)) {
-    for (const event of page) {
-      const name = event.label?.name;
-      if (!name?.startsWith(prefix)) continue;
-      if (event.event === 'labeled') awards.set(name, { label: name, by: event.actor?.login ?? null, at: event.created_at });
-      if (event.event === 'unlabeled') awards.delete(name);
+  try {
+    for await (const page of api.pages(url, issueEventSchema, 10)) {
+      for (const event of page) {
+        const name = event.label?.name;
+        if (!name?.startsWith(prefix)) continue;
+        if (event.event === 'labeled') awards.set(name, { label: name, by: event.actor?.login ?? null, at: event.created_at });
+        if (event.event === 'unlabeled') awards.delete(name);
+      }
     }
+  } catch (error) {
+    if (!isHttpStatus(error, 404, 410, 451)) throw error;
+    warn?.(`github: ${repo}#${number}: issue events not available (${(error as Error).message}); award labels recorded without who applied them`);
+    return [];
   }
   return [...awards.values()].sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -9,6 +9,7 @@ import { BlockedAddressError, buildAllowList, checkUserUrl, resolveAllowedAddres
 import { HttpError, RateLimitError, redactUrl } from './http-errors.js';
 import { exchange, type ExchangeResponse } from './http-transport.js';
 import { loadRecordings, recordResponse, recordingKey, type RecordedResponse } from './recording.js';
+import { decodeText, charsetOf } from './text-decoding.js';
 import { keptHeaders, type ValidatorStore } from './validators.js';
 
 export interface Clock {
@@ -60,9 +61,13 @@ export interface HttpResponse {
   url: string;
   status: number;
   headers: Record<string, string>;
+  /** The body as received (decompressed), never decoded: sources decode it by their own rules. */
   body: Buffer;
+  /** The charset the Content-Type declared (lowercased), or null. */
+  charset: string | null;
   /** True when the upstream answered 304 and the body came from the validator store. */
   notModified: boolean;
+  /** The body decoded by BOM, then the declared charset, then UTF-8 (see text-decoding.ts). */
   text(): string;
   json<T = unknown>(): T;
 }
@@ -94,16 +99,18 @@ function bodyExcerpt(body: Buffer): string {
 }
 
 function makeResponse(url: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean): HttpResponse {
+  const charset = charsetOf(headers['content-type']);
   return {
     url,
     status,
     headers,
     body,
+    charset,
     notModified,
-    text: () => body.toString('utf8'),
+    text: () => decodeText(body, charset).text,
     json: <T>() => {
       try {
-        return JSON.parse(body.toString('utf8')) as T;
+        return JSON.parse(decodeText(body, charset).text) as T;
       } catch (error) {
         throw new HttpError('decode', url, `malformed JSON (${(error as Error).message})`, { status, bodyExcerpt: bodyExcerpt(body) });
       }
@@ -273,7 +280,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (response.status === 304 && stored?.body !== undefined) {
         stats.notModified += 1;
         // The kept headers of the stored response, updated by whatever the 304 repeats.
-        return makeResponse(url.toString(), 200, { ...stored.headers, ...response.headers }, Buffer.from(stored.body, 'utf8'), true);
+        return makeResponse(url.toString(), 200, { ...stored.headers, ...response.headers }, Buffer.from(stored.body.buffer, stored.body.byteOffset, stored.body.byteLength), true);
       }
       if (response.status < 200 || response.status >= 300) {
         throw new HttpError('status', url.toString(), `HTTP ${response.status}${response.body.length ? `: ${bodyExcerpt(response.body)}` : ''}`, {
@@ -285,7 +292,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const lastModified = response.headers['last-modified'];
       if (conditional && (etag || lastModified)) {
         const headers = keptHeaders(response.headers);
-        await options.validators!.set(rawUrl, { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), body: response.body.toString('utf8'), ...(headers ? { headers } : {}) });
+        await options.validators!.set(rawUrl, { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}), body: response.body, ...(headers ? { headers } : {}) });
       }
       return makeResponse(url.toString(), response.status, response.headers, response.body, false);
     }

@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import type { LinkedIdentity, NormalizedContribution, SourceBatch, SourceCursor } from './contract.js';
-import { SourceError, identitiesOn, type SourceContext } from './context.js';
+import { identitiesOn, type SourceContext } from './context.js';
 import { isoInstant, plainText, safeUrl } from './plain-text.js';
 import { withoutTrailingSlashes } from '../domain/untrusted-text.js';
 
@@ -38,9 +38,44 @@ export function expandMinified(versions: readonly Version[]): Version[] {
   return expanded;
 }
 
+export type Stability = 'stable' | 'RC' | 'beta' | 'alpha' | 'dev';
+
+/**
+ * The stability of a version as Composer reads it (composer/semver VersionParser::parseStability):
+ * `dev-*` and `*-dev` are dev; a modifier beta/b, alpha/a or RC says so; stable, patch, pl and p
+ * (Magento's `2.4.7-p1`) are stable. Null when the version does not start with a number.
+ */
+export function composerStability(input: string): Stability | null {
+  const beforeHash = input.slice(0, 100);
+  const version = (beforeHash.includes('#') ? beforeHash.slice(0, beforeHash.indexOf('#')) : beforeHash).trim().toLowerCase();
+  if (version.startsWith('dev-') || version.endsWith('-dev')) return 'dev';
+  const numeric = /^v?\d+(?:\.\d+)*/.exec(version);
+  if (!numeric) return null;
+  const afterNumbers = version.slice(numeric[0].length);
+  // Build metadata (+build.5) does not change stability.
+  const rest = afterNumbers.includes('+') ? afterNumbers.slice(0, afterNumbers.indexOf('+')) : afterNumbers;
+  if (!rest) return 'stable';
+  const modifier = /^[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p)([\d.-]*?)([.-]?dev)?$/.exec(rest);
+  if (!modifier) return /^[.-]?dev$/.test(rest) ? 'dev' : null;
+  if (modifier[3]) return 'dev';
+  switch (modifier[1]) {
+    case 'beta':
+    case 'b':
+      return 'beta';
+    case 'alpha':
+    case 'a':
+      return 'alpha';
+    case 'rc':
+      return 'RC';
+    default:
+      return 'stable';
+  }
+}
+
 export function isStableVersion(version: Version): boolean {
-  const normalized = String(version.version_normalized ?? version.version ?? '');
-  return /^v?\d+(\.\d+)*$/.test(normalized) && !String(version.version ?? '').startsWith('dev-');
+  const pretty = String(version.version ?? '');
+  const normalized = String(version.version_normalized ?? pretty);
+  return composerStability(normalized) === 'stable' && composerStability(pretty) === 'stable';
 }
 
 export function isMagentoPackage(version: Version, types: readonly string[]): boolean {
@@ -61,11 +96,13 @@ export async function* packagistSource(
   const settings = packagistSettingsSchema.parse(rawSettings);
   const base = withoutTrailingSlashes(settings.baseUrl);
   const metadata = withoutTrailingSlashes(settings.metadataUrl ?? settings.baseUrl);
-  const failures: string[] = [];
   for (const identity of identitiesOn('packagist', identities)) {
+    // Each vendor is one identity's check: it fails (and backs off) alone.
+    if (identity.due === false) continue;
+    const checked = { identityId: identity.identityId };
     const vendor = identity.externalId.trim().toLowerCase();
     if (vendor.length > 100 || !/^[a-z0-9]+(?:[_.-][a-z0-9]+)*$/.test(vendor)) {
-      failures.push(`${identity.externalId}: not a Packagist vendor name`);
+      yield { contributions: [], identity: { ...checked, error: `${SOURCE}: ${identity.externalId.slice(0, 100)}: not a Packagist vendor name` } };
       continue;
     }
     try {
@@ -73,19 +110,19 @@ export async function* packagistSource(
       const list = listSchema.safeParse(data);
       if (!list.success) throw new Error('unexpected response from /packages/list.json: no packageNames');
       if (list.data.packageNames.length === 0) {
-        yield { contributions: [], cursor: null, goneIdentities: [{ identityId: identity.identityId, reason: `Packagist has no packages for vendor ${vendor}` }] };
+        const reason = `Packagist has no packages for vendor ${vendor}`;
+        yield { contributions: [], cursor: null, identity: { ...checked, error: reason }, goneIdentities: [{ identityId: identity.identityId, reason }] };
         continue;
       }
       const contributions: NormalizedContribution[] = [];
       for (const name of list.data.packageNames.slice(0, settings.maxPackagesPerVendor)) {
         contributions.push(...(await releasesOf(metadata, name, identity, settings, context)));
       }
-      yield { contributions, cursor: null };
+      yield { contributions, cursor: null, identity: checked };
     } catch (error) {
-      failures.push(`vendor ${vendor}: ${(error as Error).message}`);
+      yield { contributions: [], identity: { ...checked, error: `${SOURCE}: vendor ${vendor}: ${(error as Error).message}` } };
     }
   }
-  if (failures.length > 0) throw new SourceError(SOURCE, `${failures.length} vendor(s) failed: ${failures.slice(0, 10).join('; ')}`);
 }
 
 async function releasesOf(metadata: string, name: string, identity: LinkedIdentity, settings: PackagistSettings, context: SourceContext): Promise<NormalizedContribution[]> {

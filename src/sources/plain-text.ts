@@ -1,44 +1,74 @@
-// Upstream text made safe to store and show: HTML entities decoded, tags and control characters
-// removed, whitespace collapsed, length capped. Titles are plain text everywhere in the program;
-// the web layer escapes them on output, this module makes sure they carry no markup to escape.
+// Upstream text made safe to store and show. Titles are plain text everywhere in the program;
+// the web layer escapes them on output. Layers, each applied once and only where the upstream
+// format says so:
+//   cleanText  — text that is already plain: control characters removed, whitespace collapsed,
+//                length capped. Never touches `<...>` or `&...;` (a title may be `isType<T>()`).
+//   entityText — text with HTML character references but no markup.
+//   plainText  — HTML in (the default for API fields that may carry markup or references):
+//                markup removed by a real tokenizer (htmlparser2), references decoded once, so
+//                `&lt;preference&gt;` stays the text `<preference>`.
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '\u2013', mdash: '\u2014',
-  lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d', hellip: '\u2026', copy: '\u00a9',
-  reg: '\u00ae', trade: '\u2122', euro: '\u20ac', laquo: '\u00ab', raquo: '\u00bb', bull: '\u2022',
-  auml: '\u00e4', ouml: '\u00f6', uuml: '\u00fc', Auml: '\u00c4', Ouml: '\u00d6', Uuml: '\u00dc', szlig: '\u00df',
-  eacute: '\u00e9', egrave: '\u00e8', aacute: '\u00e1', agrave: '\u00e0', ccedil: '\u00e7', ntilde: '\u00f1',
-};
+import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 
-function codePoint(value: number): string {
-  if (!Number.isInteger(value) || value <= 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return '\ufffd';
-  return String.fromCodePoint(value);
-}
-
-/** Decodes character references (&amp; &#233; &#xE9;); unknown names are left as written. */
+/** Decodes HTML character references (&amp; &#233; &#xE9; &eacute;) once; unknown names stay as written. */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});/gi, (match, ref: string) => {
-    if (ref[0] === '#') return codePoint(ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
-    return NAMED_ENTITIES[ref] ?? match;
-  });
+  return decodeHTML(text);
 }
 
-/** HTML or text in, one line of plain text out, at most `maxLength` characters. */
-export function plainText(input: unknown, maxLength = 300): string {
+/** Plain text in, one line of plain text out, at most `maxLength` characters. */
+export function cleanText(input: unknown, maxLength = 300): string {
   if (typeof input !== 'string' && typeof input !== 'number') return '';
-  const text = String(input)
+  const cleaned = String(input)
     .slice(0, maxLength * 20)
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^<>]*>/g, ' ');
-  const cleaned = decodeEntities(text)
-    // Entities may have encoded markup (&lt;b&gt;): strip what decoding revealed too.
-    .replace(/<[^<>]*>/g, ' ')
     // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1).trimEnd()}\u2026` : cleaned;
+}
+
+/** Text carrying HTML character references but no markup: references decoded once, then plainText. */
+export function entityText(input: unknown, maxLength = 300): string {
+  if (typeof input !== 'string') return cleanText(input, maxLength);
+  return cleanText(decodeEntities(input.slice(0, maxLength * 20)), maxLength);
+}
+
+const SKIPPED = new Set(['script', 'style', 'template', 'noscript', 'head', 'title']);
+const BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'section', 'article', 'hr', 'img', 'figure', 'figcaption', 'table', 'dd', 'dt']);
+
+/** The text of an HTML fragment, tokenized by htmlparser2 (markup removed, references decoded once). */
+export function htmlToText(html: string, maxChars = 100_000): string {
+  const parts: string[] = [];
+  let length = 0;
+  let skipping = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (SKIPPED.has(name)) skipping += 1;
+        else if (BLOCKS.has(name)) parts.push(' ');
+      },
+      onclosetag(name, implied) {
+        if (SKIPPED.has(name) && skipping > 0) skipping -= 1;
+        else if (BLOCKS.has(name) && !implied) parts.push(' ');
+      },
+      ontext(text) {
+        if (skipping > 0 || length > maxChars) return;
+        parts.push(text);
+        length += text.length;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html.slice(0, maxChars * 4));
+  parser.end();
+  return parts.join('');
+}
+
+/** HTML in, one line of plain text out, at most `maxLength` characters. */
+export function plainText(input: unknown, maxLength = 300): string {
+  if (typeof input !== 'string') return cleanText(input, maxLength);
+  return cleanText(htmlToText(input, maxLength * 20), maxLength);
 }
 
 /** A URL fit to link to: http(s) only, capped; anything else becomes null. */
@@ -52,13 +82,16 @@ export function safeUrl(input: unknown, base?: string): string | null {
   }
 }
 
-/** An ISO 8601 UTC instant from a date string or epoch seconds, or null if it is not a date. */
+/** An ISO 8601 UTC instant from an ISO date string with a zone or epoch seconds, or null. */
 export function isoInstant(input: unknown): string | null {
   if (typeof input === 'number') {
     const date = new Date(input * 1000);
     return Number.isNaN(date.getTime()) ? null : date.toISOString();
   }
   if (typeof input !== 'string' || input.length > 100) return null;
-  const date = new Date(input.trim());
+  const trimmed = input.trim();
+  // A date-time without a zone would be read in the server's zone: read it as UTC instead.
+  const zoned = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed;
+  const date = new Date(zoned);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

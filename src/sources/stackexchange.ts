@@ -43,7 +43,8 @@ const answerSchema = z
   .object({
     answer_id: z.number(),
     question_id: z.number(),
-    owner: z.object({ user_id: z.number().optional() }).passthrough().optional(),
+    // A deleted account answers as { user_type: 'does_not_exist', display_name } without user_id or link.
+    owner: z.object({ user_id: z.number().optional(), user_type: z.string().optional() }).passthrough().optional(),
     score: z.number().default(0),
     is_accepted: z.boolean().default(false),
     creation_date: z.number(),
@@ -58,6 +59,25 @@ export interface StackExchangeCursor {
 }
 
 const SOURCE = 'stackexchange';
+
+/** The web domain of an API site parameter ('stackoverflow', 'meta.magento', 'pt.stackoverflow', 'mathoverflow.net'). */
+export function siteDomain(site: string): string {
+  const name = site.trim().toLowerCase();
+  if (name.includes('.') && /\.(com|net|org)$/.test(name)) return name;
+  const ownDomains = new Set(['stackoverflow', 'superuser', 'serverfault', 'askubuntu', 'stackapps', 'mathoverflow']);
+  const meta = name.startsWith('meta.') ? name.slice(5) : null;
+  const base = meta ?? name;
+  // Localised Stack Overflows: pt.stackoverflow -> pt.stackoverflow.com (meta: pt.meta.stackoverflow.com).
+  const localised = /^([a-z]{2})\.stackoverflow$/.exec(base);
+  if (localised) return meta ? `${localised[1]}.meta.stackoverflow.com` : `${base}.com`;
+  if (ownDomains.has(base)) return meta ? `meta.${base}.com` : `${base}.com`;
+  return meta ? `${base}.meta.stackexchange.com` : `${base}.stackexchange.com`;
+}
+
+/** A link to an answer when the API gave none: https://{site domain}/a/{id}. */
+export function answerUrl(site: string, answerId: number): string {
+  return `https://${siteDomain(site)}/a/${answerId}`;
+}
 
 /** One request through the wrapper: errors, backoff and quota handled the same way everywhere. */
 async function callApi(url: string, settings: StackExchangeSettings, context: SourceContext) {
@@ -167,7 +187,8 @@ async function* answersOf(
     for (const item of wrapper.items) {
       const answer = answerSchema.safeParse(item);
       if (!answer.success) continue;
-      const identity = byUserId.get(answer.data.owner?.user_id ?? -1);
+      if (answer.data.owner?.user_type === 'does_not_exist' || answer.data.owner?.user_id === undefined) continue;
+      const identity = byUserId.get(answer.data.owner.user_id);
       const occurredAt = isoInstant(answer.data.creation_date);
       if (!identity || !occurredAt) continue;
       contributions.push({
@@ -175,7 +196,7 @@ async function* answersOf(
         externalId: `answer:${settings.site}:${answer.data.answer_id}`,
         kind: 'answerPosted',
         title: plainText(answer.data.title) || `Answer ${answer.data.answer_id}`,
-        url: safeUrl(answer.data.link) ?? `https://${settings.site}.stackexchange.com/a/${answer.data.answer_id}`,
+        url: safeUrl(answer.data.link) ?? answerUrl(settings.site, answer.data.answer_id),
         occurredAt,
         identityId: identity.identityId,
         metadata: { site: settings.site, questionId: answer.data.question_id, accepted: answer.data.is_accepted, score: answer.data.score },
@@ -192,5 +213,5 @@ async function* answersOf(
     }
     yield { contributions, cursor: { users: { ...state.users } } };
   }
-  context.log?.(`${SOURCE}: stopped after ${settings.maxPages} pages for users ${ids}; the rest follows on the next run`);
+  (context.warn ?? context.log)?.(`${SOURCE}: stopped after ${settings.maxPages} pages for users ${ids}; the rest follows on the next run`);
 }

@@ -6,8 +6,8 @@
 export interface StoredValidators {
   etag?: string;
   lastModified?: string;
-  /** The body that came with the validators, as text. */
-  body?: string;
+  /** The body that came with the validators, as the bytes received (decoded by the reader). */
+  body?: Uint8Array;
   /**
    * The headers of that response a reader needs with the body (KEPT_HEADERS): a 304 need not
    * repeat them, and without `link` an unchanged first page would end the paging.

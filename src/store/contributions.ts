@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { toIsoDate } from '../domain/dates.js';
+import { contributionDateProblem, type ContributionDateBounds } from '../domain/contribution-date.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { recordAudit } from './audit.js';
 import { rescoreMembers } from './rescore.js';
@@ -49,7 +50,12 @@ export async function upsertContributions(
 ): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, memberIds: [] };
   const members = new Set<number>();
+  const same = await unchangedKeys(db, inputs);
   for (const input of inputs) {
+    if (same.has(upsertKey(input.source, input.externalId))) {
+      result.unchanged += 1;
+      continue;
+    }
     const category = kindCategory(config, input.kind);
     const values = {
       member_id: input.memberId,
@@ -103,6 +109,38 @@ export async function upsertContributions(
   return result;
 }
 
+const upsertKey = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+
+/**
+ * The inputs already stored exactly as they are, found with one read per 500. They are left
+ * alone: an INSERT ... ON CONFLICT DO UPDATE ... WHERE that skips a row still locks it, which
+ * writes WAL (and a full-page image after each checkpoint) for every unchanged contribution.
+ */
+async function unchangedKeys(db: Kysely<Database>, inputs: ContributionInput[]): Promise<Set<string>> {
+  const same = new Set<string>();
+  for (let start = 0; start < inputs.length; start += 500) {
+    const rows = inputs.slice(start, start + 500).map((input) => ({
+      source: input.source,
+      external_id: input.externalId,
+      kind: input.kind,
+      title: input.title.slice(0, TITLE_MAX),
+      url: input.url,
+      occurred_at: new Date(input.occurredAt).toISOString(),
+      metadata: input.metadata ?? {},
+      evidence_url: input.evidenceUrl ?? null,
+    }));
+    const found = await sql<{ source: string; external_id: string }>`
+      select c.source, c.external_id
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(source text, external_id text, kind text, title text, url text, occurred_at timestamptz, metadata jsonb, evidence_url text)
+      join contributions c on c.source = v.source and c.external_id = v.external_id
+      where c.kind = v.kind and c.title = v.title and c.url is not distinct from v.url and c.occurred_at = v.occurred_at
+        and c.metadata = v.metadata and c.evidence_url is not distinct from v.evidence_url`.execute(db);
+    for (const row of found.rows) same.add(upsertKey(row.source, row.external_id));
+  }
+  return same;
+}
+
 export interface SubmissionInput {
   memberId: number;
   category: string;
@@ -113,7 +151,7 @@ export interface SubmissionInput {
   evidenceUrl?: string | null;
 }
 
-export function validateSubmission(config: ProgramConfig, input: SubmissionInput): string[] {
+export function validateSubmission(config: ProgramConfig, input: SubmissionInput, bounds?: ContributionDateBounds): string[] {
   const problems: string[] = [];
   const kind = config.kinds[input.kind];
   if (!kind) {
@@ -130,9 +168,9 @@ export function validateSubmission(config: ProgramConfig, input: SubmissionInput
   if (input.evidenceUrl && (input.evidenceUrl.length > URL_MAX || !isHttpUrl(input.evidenceUrl))) {
     problems.push(`evidence: expected an http(s) URL of at most ${URL_MAX} characters, got "${input.evidenceUrl.slice(0, 80)}"`);
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
-    problems.push(`date: expected a date YYYY-MM-DD, got "${input.date.slice(0, 40)}"`);
-  }
+  // Without bounds (a dry check), only the calendar is asked: any day from year 1 to 9999.
+  const dateProblem = contributionDateProblem(input.date, bounds ?? { joinedAt: '0001-01-01', today: '9999-12-31' });
+  if (dateProblem) problems.push(`date: ${dateProblem}`);
   return problems;
 }
 
@@ -153,8 +191,9 @@ export async function submitContribution(
   actor: string,
   today: string,
 ): Promise<ContributionRow> {
-  const problems = validateSubmission(config, input);
-  if (input.date > today) problems.push(`date: expected a date not after today (${today}), got "${input.date}"`);
+  const member = await db.selectFrom('members').select('joined_at').where('id', '=', input.memberId).executeTakeFirst();
+  if (!member) throw new UserError(`no member #${input.memberId}`, 'not_found');
+  const problems = validateSubmission(config, input, { joinedAt: member.joined_at, today });
   if (problems.length > 0) throw new UserError(problems.join('; '));
   return db.transaction().execute(async (trx) => {
     const duplicate = await trx
@@ -184,6 +223,7 @@ export async function submitContribution(
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actor, action: 'contribution.submit', subjectType: 'contribution', subjectId: row.id });
+    await trx.insertInto('review_events').values({ contribution_id: row.id, action: 'submitted', actor_id: input.memberId }).execute();
     await rescoreMembers(trx, config, [input.memberId]);
     return requireContribution(trx, row.id);
   });
@@ -220,6 +260,7 @@ export async function decideReview(
       .updateTable('contributions')
       .set({
         review_state: decision.approve ? 'counted' : 'rejected',
+        changes_requested: false,
         review_reason: decision.reason?.trim() || null,
         reviewed_by: decision.reviewerId ?? null,
         reviewed_at: new Date(),
@@ -228,6 +269,10 @@ export async function decideReview(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('review_events')
+      .values({ contribution_id: id, action: decision.approve ? 'approved' : 'rejected', actor_id: decision.reviewerId ?? null, note: decision.reason?.trim().slice(0, 2000) || null })
+      .execute();
     await recordAudit(trx, {
       actor,
       action: decision.approve ? 'review.approve' : 'review.reject',

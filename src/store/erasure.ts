@@ -115,9 +115,13 @@ function likeAny(markers: string[]): string[] {
 }
 
 /** Rows of `table` whose `columns` (as text) mention a marker, found by the database. */
+/** Columns kept as bytes: searched through their escape encoding (ASCII as is, other bytes octal). */
+const BYTEA_COLUMNS = new Set(['http_validators.body']);
+
 async function rowsMentioning(db: Kysely<Database>, table: string, key: string, columns: string[], markers: string[]) {
   const patterns = likeAny(markers);
-  const where = sql.join(columns.map((column) => sql`lower(coalesce(${sql.ref(column)}::text, '')) like any(${patterns}::text[])`), sql` or `);
+  const textOf = (column: string) => (BYTEA_COLUMNS.has(`${table}.${column}`) ? sql`encode(${sql.ref(column)}, 'escape')` : sql`${sql.ref(column)}::text`);
+  const where = sql.join(columns.map((column) => sql`lower(coalesce(${textOf(column)}, '')) like any(${patterns}::text[])`), sql` or `);
   const result = await sql<Record<string, unknown>>`select ${sql.ref(key)} as key, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where}`.execute(db);
   return result.rows;
 }
@@ -171,6 +175,16 @@ export async function eraseTraces(db: Kysely<Database>, person: ErasedPerson, re
     report.contributionRows += 1;
   }
 
+  // The review desk's threads and managers' private notes about other people (migration 0050).
+  for (const row of await rowsMentioning(db, 'review_events', 'id', ['note'], markers)) {
+    await db.updateTable('review_events').set({ note: redactText(row.note as string, markers) }).where('id', '=', row.key as number).execute();
+    report.contributionRows += 1;
+  }
+  for (const row of await rowsMentioning(db, 'member_notes', 'id', ['body'], markers)) {
+    await db.updateTable('member_notes').set({ body: redactText(row.body as string, markers) }).where('id', '=', row.key as number).where('member_id', '!=', member.id).execute();
+    report.statusRows += 1;
+  }
+
   report.awardSnapshots = await redactAwardSnapshots(db, person, markers, redactActor, reason, now);
 
   for (const row of await rowsMentioning(db, 'sync_cursors', 'source', ['cursor'], markers)) {
@@ -178,13 +192,17 @@ export async function eraseTraces(db: Kysely<Database>, person: ErasedPerson, re
     report.cursors += 1;
   }
 
-  for (const row of await rowsMentioning(db, 'sync_runs', 'id', ['scope', 'error'], markers)) {
+  // Their identities' own sync state (it also cascades with the identities).
+  await db.deleteFrom('identity_sync_state').where('identity_id', 'in', db.selectFrom('identities').select('id').where('member_id', '=', member.id)).execute();
+
+  for (const row of await rowsMentioning(db, 'sync_runs', 'id', ['scope', 'error', 'warnings'], markers)) {
     const scope = row.scope as string | null;
     await db
       .updateTable('sync_runs')
       .set({
         scope: scope === null ? null : scope.toLowerCase() === `member:${member.handle}`.toLowerCase() ? `member:#${member.id}` : redactText(scope, markers),
         error: row.error === null ? null : redactText(row.error as string, markers),
+        warnings: JSON.stringify(scrubJson(row.warnings ?? [], markers, 'redact')),
       })
       .where('id', '=', row.key as number)
       .execute();

@@ -2,9 +2,18 @@
 // members with the rules version of each contribution's date (compiled to SQL by
 // scoring-sql.ts), applies the caps with window functions, and writes only the rows whose
 // points, explanation or rules version changed.
+//
+// A full rescore costs what the rules change touches: scoring_rules_seen remembers every set
+// of rules that scored something since the last full application; rescoreAll recomputes only
+// the kinds and dates where one of them differs from the current rules (domain/rules-diff.ts),
+// whole ISO weeks for capped kinds, plus any rows never scored. Rows outside those scopes keep
+// their points, explanation and the rules version that scored them (the new version would
+// give them the same). Unchanged rules return at once.
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { rulesVersions } from '../domain/rules.js';
+import { canonicalJson, rulesVersions, type RulesVersion } from '../domain/rules.js';
+import { rulesScopes, type RulesScope } from '../domain/rules-diff.js';
 import { compileScoring, lowerLabelsSql, versionIndexSql } from './scoring-sql.js';
 import type { Database } from './schema.js';
 
@@ -15,7 +24,8 @@ export interface RescoreResult {
 }
 
 export interface RescoreOptions {
-  /** Members per statement (by id range); each is one transaction. */
+  /** Members per statement (by id range); each is one transaction. Small enough that a chunk's
+   * rewritten rows fit in the free space of their pages (fillfactor 85, migration 0072). */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -27,8 +37,45 @@ export async function rescoreMembers(
 ): Promise<RescoreResult> {
   const unique = [...new Set(memberIds)];
   if (unique.length === 0) return { members: 0, contributions: 0, changed: 0 };
+  await noteRulesInUse(db, rulesVersions(config));
   const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`);
+  await sql`delete from scoring_pending where member_id = any(${unique}::int[])`.execute(db);
   return { members: unique.length, ...outcome };
+}
+
+export function rulesDigest(versions: RulesVersion[]): string {
+  return createHash('sha256').update(canonicalJson(versions)).digest('hex').slice(0, 16);
+}
+
+/** These rules scored something: the next rescoreAll compares them with its own. */
+async function noteRulesInUse(db: Kysely<Database>, versions: RulesVersion[]): Promise<void> {
+  await db
+    .insertInto('scoring_rules_seen')
+    .values({ digest: rulesDigest(versions), versions: JSON.stringify(versions) })
+    .onConflict((oc) => oc.column('digest').doNothing())
+    .execute();
+}
+
+/** What rescoreAll would recompute: null for everything (nothing was scored before). */
+export async function rescoreScopes(db: Kysely<Database>, config: ProgramConfig): Promise<RulesScope[] | null> {
+  const versions = rulesVersions(config);
+  const digest = rulesDigest(versions);
+  const seen = await db.selectFrom('scoring_rules_seen').select(['digest', 'versions']).execute();
+  if (seen.length === 0) return null;
+  return seen.filter((row) => row.digest !== digest).flatMap((row) => rulesScopes(row.versions as unknown as RulesVersion[], versions));
+}
+
+export function scopeFilter(scopes: RulesScope[]): RawBuilder<unknown> {
+  if (scopes.length === 0) return sql`false`;
+  return sql`(${sql.join(
+    scopes.map((scope) => {
+      const kinds = scope.kinds === null ? sql`c.kind <> all(${scope.knownKinds}::text[])` : sql`c.kind = any(${scope.kinds}::text[])`;
+      const from = scope.from ? sql` and c.occurred_at >= ${`${scope.from}T00:00:00Z`}::timestamptz` : sql``;
+      const until = scope.until ? sql` and c.occurred_at < ${`${scope.until}T00:00:00Z`}::timestamptz` : sql``;
+      return sql`(${kinds}${from}${until})`;
+    }),
+    sql` or `,
+  )})`;
 }
 
 export async function rescoreAll(
@@ -36,7 +83,9 @@ export async function rescoreAll(
   config: ProgramConfig,
   options: RescoreOptions = {},
 ): Promise<RescoreResult> {
-  const chunkSize = options.chunkSize ?? 25_000;
+  const chunkSize = options.chunkSize ?? 10_000;
+  const versions = rulesVersions(config);
+  const scopes = await rescoreScopes(db, config);
   const bounds = await db
     .selectFrom('members')
     .select((eb) => [
@@ -46,33 +95,52 @@ export async function rescoreAll(
     ])
     .executeTakeFirstOrThrow();
   const result: RescoreResult = { members: Number(bounds.n), contributions: 0, changed: 0 };
-  if (bounds.low === null || bounds.high === null) return result;
-  const low = Number(bounds.low);
-  const high = Number(bounds.high);
-  for (let from = low; from <= high; from += chunkSize) {
-    const to = Math.min(high, from + chunkSize - 1);
-    const outcome = await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to}`);
+  if (bounds.low !== null && bounds.high !== null && (scopes === null || scopes.length > 0)) {
+    // Everything the first time; afterwards only the scopes, member range by member range.
+    const filter = scopes === null ? sql`true` : scopeFilter(scopes);
+    const low = Number(bounds.low);
+    const high = Number(bounds.high);
+    for (let from = low; from <= high; from += chunkSize) {
+      const to = Math.min(high, from + chunkSize - 1);
+      const outcome = await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${filter}`);
+      if (scopes === null) await db.deleteFrom('scoring_pending').where('member_id', '>=', from).where('member_id', '<=', to).execute();
+      result.contributions += outcome.contributions;
+      result.changed += outcome.changed;
+      options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
+    }
+  }
+  // Rows never scored (written by an import, listed by the insert trigger): their members,
+  // whole, in batches.
+  const pending = (await db.selectFrom('scoring_pending').select('member_id').orderBy('member_id').execute()).map((row) => row.member_id);
+  for (let index = 0; index < pending.length; index += chunkSize) {
+    const ids = pending.slice(index, index + chunkSize);
+    const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${ids}::int[])`);
+    await sql`delete from scoring_pending where member_id = any(${ids}::int[])`.execute(db);
     result.contributions += outcome.contributions;
     result.changed += outcome.changed;
-    options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
+    options.onProgress?.(Math.min(index + chunkSize, pending.length), pending.length);
   }
-  // Rewritten rows leave the visibility map stale: vacuum so the leaderboard's index-only scan
-  // stays index-only (autovacuum would get there, later).
-  if (result.changed > 0 && !db.isTransaction) await sql`vacuum analyze contributions`.execute(db);
+  // The standings' statistics after many rows moved, so the leaderboards keep their index plans.
+  if (result.changed > 0) await sql`analyze member_standings`.execute(db);
+  const digest = rulesDigest(versions);
+  const apply = async (trx: Kysely<Database>) => {
+    await trx.deleteFrom('scoring_rules_seen').where('digest', '<>', digest).execute();
+    await noteRulesInUse(trx, versions);
+  };
+  await (db.isTransaction ? apply(db) : db.transaction().execute(apply));
   return result;
 }
 
-async function rescoreWhere(
-  db: Kysely<Database>,
-  config: ProgramConfig,
-  filter: RawBuilder<unknown>,
-): Promise<{ contributions: number; changed: number }> {
+/**
+ * The scoring of the contributions matched by `filter` (over alias c) under `config`, as CTEs
+ * to put after WITH: the last, `scored`, has id, rules_version, points and explanation.
+ */
+export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): RawBuilder<unknown> {
   const versions = rulesVersions(config);
   const scoring = compileScoring(versions);
   const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
   const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
-  const result = await sql<{ considered: number; changed: number }>`
-    with s0 as materialized (
+  return sql`s0 as materialized (
       select c.id, c.member_id, c.kind, c.occurred_at, c.metadata,
              c.review_state in ('counted', 'pending') as takes_place,
              (c.occurred_at at time zone 'UTC')::date as day,
@@ -112,7 +180,16 @@ async function rescoreWhere(
                else trim_scale(raw_points)::text || ' = ' || sentence
              end as explanation
       from s4
-    ),
+    )`;
+}
+
+async function rescoreWhere(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  filter: RawBuilder<unknown>,
+): Promise<{ contributions: number; changed: number }> {
+  const result = await sql<{ considered: number; changed: number }>`
+    with ${scoredCtes(config, filter)},
     updated as (
       update contributions c
       set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()

@@ -72,6 +72,10 @@ export interface ContributionsTable {
   metadata: Json;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** A rejection that asks the person for changes (migration 0050). */
+  changes_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The manager a pending item is assigned to (migration 0050). */
+  assigned_to: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StatusChangesTable {
@@ -140,7 +144,7 @@ export interface SyncRunsTable {
   scope: string | null;
   started_at: CreatedAt;
   finished_at: Date | null;
-  status: ColumnType<'running' | 'ok' | 'failed', string | undefined, string>;
+  status: ColumnType<'running' | 'ok' | 'partial' | 'failed', string | undefined, string>;
   items_new: ColumnType<number, number | undefined, number>;
   items_updated: ColumnType<number, number | undefined, number>;
   items_unchanged: ColumnType<number, number | undefined, number>;
@@ -149,13 +153,32 @@ export interface SyncRunsTable {
   rate_limited_waits: ColumnType<number, number | undefined, number>;
   identities_flagged: ColumnType<number, number | undefined, number>;
   error: string | null;
+  identities_ok: ColumnType<number, number | undefined, number>;
+  identities_failed: ColumnType<number, number | undefined, number>;
+  /** Identities not due this run (backing off after failures). */
+  identities_skipped: ColumnType<number, number | undefined, number>;
+  /** What the source reported without failing (a repository not readable, a page limit hit). */
+  warnings: ColumnType<string[], string | undefined, string>;
+}
+
+/** One linked identity's sync state for one source (migration 0025). */
+export interface IdentitySyncStateTable {
+  identity_id: number;
+  source: string;
+  cursor: Json<unknown> | null;
+  last_checked_at: Date | null;
+  next_check_at: Date | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  updated_at: UpdatedAt;
 }
 
 export interface HttpValidatorsTable {
   url: string;
   etag: string | null;
   last_modified: string | null;
-  body: string | null;
+  /** The response body as received (bytea): decoding is the reader's, by BOM, declaration, charset. */
+  body: Uint8Array | null;
   /** Kept response headers (link, content-type) as a JSON object. */
   headers: Json<Record<string, string> | null>;
   updated_at: UpdatedAt;
@@ -208,6 +231,82 @@ export interface MemberSettingsTable {
   updated_at: UpdatedAt;
 }
 
+export type ReviewAction = 'submitted' | 'edited' | 'assigned' | 'approved' | 'rejected' | 'changes_requested' | 'resubmitted' | 'revoked' | 'withdrawn';
+
+/** The thread of a review (migration 0050). */
+export interface ReviewEventsTable {
+  id: Generated<number>;
+  contribution_id: number;
+  actor_id: number | null;
+  action: ReviewAction;
+  note: string | null;
+  at: CreatedAt;
+}
+
+/** Private manager notes about a member (migration 0050). */
+export interface MemberNotesTable {
+  id: Generated<number>;
+  member_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+/** Former handles that redirect (migration 0050). */
+export interface HandleAliasesTable {
+  old_handle: string;
+  member_id: number;
+  created_at: CreatedAt;
+}
+
+/** Email changes waiting for the new address to confirm (migration 0050). */
+export interface EmailChangesTable {
+  token_hash: string;
+  member_id: number;
+  new_email: string;
+  requested_by: number | null;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: Date | null;
+}
+
+/** Maintained by triggers (migration 0070); written by nothing else. */
+export interface MemberStandingsTable {
+  member_id: number;
+  cycle_year: number;
+  category: string;
+  points: Numeric;
+  categories_with_points: number;
+  contributions: number;
+  last_counted_at: Date;
+  handle_key: string;
+  code: Numeric;
+  content: Numeric;
+  events: Numeric;
+  documentation: Numeric;
+  education: Numeric;
+  leadership: Numeric;
+  listed: boolean;
+}
+
+export interface ScoringRulesSeenTable {
+  digest: string;
+  versions: Json<unknown>;
+  seen_at: CreatedAt;
+}
+
+export interface ScoringPendingTable {
+  member_id: number;
+}
+
+export interface StandingsCycleTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  start_month: number;
+  start_day: number;
+  end_month: number;
+  end_day: number;
+}
+
 export interface Database {
   members: MembersTable;
   identities: IdentitiesTable;
@@ -217,6 +316,7 @@ export interface Database {
   audit_log: AuditLogTable;
   erasures: ErasuresTable;
   sync_cursors: SyncCursorsTable;
+  identity_sync_state: IdentitySyncStateTable;
   sync_runs: SyncRunsTable;
   http_validators: HttpValidatorsTable;
   schema_migrations: SchemaMigrationsTable;
@@ -224,6 +324,34 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   member_settings: MemberSettingsTable;
   oauth_states: OauthStatesTable;
+  process_instances: ProcessInstancesTable;
+  job_claims: JobClaimsTable;
+  review_events: ReviewEventsTable;
+  member_notes: MemberNotesTable;
+  handle_aliases: HandleAliasesTable;
+  email_changes: EmailChangesTable;
+  member_standings: MemberStandingsTable;
+  standings_cycle: StandingsCycleTable;
+  scoring_rules_seen: ScoringRulesSeenTable;
+  scoring_pending: ScoringPendingTable;
+}
+
+export interface ProcessInstancesTable {
+  id: string;
+  role: 'web' | 'worker' | 'web+worker';
+  hostname: string;
+  pid: number;
+  version: string;
+  started_at: CreatedAt;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface JobClaimsTable {
+  job_id: string;
+  queue: string;
+  instance_id: string;
+  source: string | null;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -1,6 +1,9 @@
-// Standings of a period straight from SQL: one aggregate over counted contributions, ranked
-// with the order defined in domain/leaderboard.ts (the domain's tallyStandings and
-// rankStandings are the reference; tests check that both agree).
+// Standings of a period. A period that is a cycle year of the maintained standings
+// (migration 0070, kept by triggers) is read from member_standings through its ranking index:
+// the cost of a page depends on the page, not on the history. Any other period falls back to
+// one aggregate over counted contributions. Both rank with the order defined in
+// domain/leaderboard.ts (the domain's tallyStandings and rankStandings are the reference;
+// tests check that all three agree).
 import { sql, type Kysely } from 'kysely';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import type { RankedStanding } from '../domain/leaderboard.js';
@@ -24,9 +27,143 @@ export interface StandingsPage {
 }
 
 export async function queryStandings(db: Kysely<Database>, query: StandingsQuery): Promise<StandingsPage> {
+  const maintained = await maintainedYear(db, query);
+  return maintained === null ? aggregateStandings(db, query) : maintainedStandings(db, maintained, query);
+}
+
+export interface StandingsCycle {
+  start: string;
+  end: string;
+}
+
+/** The MM-DD bounds the maintained standings are built for. */
+export async function standingsCycle(db: Kysely<Database>): Promise<StandingsCycle> {
+  const row = await db.selectFrom('standings_cycle').selectAll().executeTakeFirstOrThrow();
+  const md = (month: number, day: number) => `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return { start: md(row.start_month, row.start_day), end: md(row.end_month, row.end_day) };
+}
+
+/** Rebuilds the maintained standings for another cycle (the awards cycle of the config). */
+export async function setStandingsCycle(db: Kysely<Database>, cycle: StandingsCycle): Promise<boolean> {
+  const current = await standingsCycle(db);
+  if (current.start === cycle.start && current.end === cycle.end) return false;
+  const [startMonth, startDay] = cycle.start.split('-').map(Number) as [number, number];
+  const [endMonth, endDay] = cycle.end.split('-').map(Number) as [number, number];
+  const body = async (trx: Kysely<Database>) => {
+    await trx.updateTable('standings_cycle').set({ start_month: startMonth, start_day: startDay, end_month: endMonth, end_day: endDay }).execute();
+    await rebuildStandings(trx);
+  };
+  await (db.isTransaction ? body(db) : db.transaction().execute(body));
+  return true;
+}
+
+/** Recomputes every maintained standing from contributions (repair after `standings verify`). */
+export async function rebuildStandings(db: Kysely<Database>): Promise<void> {
+  await sql`delete from member_standings`.execute(db);
+  await sql`
+    select standings_refresh(array_agg(d.member_id), array_agg(d.y))
+    from (select distinct member_id, extract(year from occurred_at at time zone 'UTC')::int as y
+          from contributions where review_state = 'counted') d
+    having count(*) > 0`.execute(db);
+}
+
+function cycleOf(cycle: StandingsCycle, year: number): { start: string; end: string } {
+  const at = (monthDay: string) => {
+    const [month, day] = monthDay.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(day, last)).padStart(2, '0')}`;
+  };
+  return { start: at(cycle.start), end: at(cycle.end) };
+}
+
+/** The year and its ranked count when the period is a cycle of the maintained standings (one round trip). */
+async function maintainedYear(db: Kysely<Database>, query: StandingsQuery): Promise<{ year: number; total: number } | null> {
+  const year = Number(query.from.slice(0, 4));
+  if (!Number.isInteger(year) || query.to.slice(0, 4) !== query.from.slice(0, 4)) return null;
+  const result = await sql<{ start_month: number; start_day: number; end_month: number; end_day: number; n: number }>`
+    select c.*, (select count(*)::int from member_standings
+                 where cycle_year = ${year} and category = ${query.category ?? 'all'} and listed) as n
+    from standings_cycle c`.execute(db);
+  const row = result.rows[0];
+  if (!row) return null;
+  const md = (month: number, day: number) => `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const bounds = cycleOf({ start: md(row.start_month, row.start_day), end: md(row.end_month, row.end_day) }, year);
+  return bounds.start === query.from && bounds.end === query.to ? { year, total: Number(row.n) } : null;
+}
+
+/** The instant as toISOString() writes it, made by the server (no Date per row in JavaScript). */
+const ISO_LAST = sql`to_char(s.last_counted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const ORDER = sql`s.points desc, s.categories_with_points desc, s.contributions desc, s.last_counted_at asc, s.handle_key asc`;
+
+/** Rows strictly ahead of `s` in the ranking order, as a predicate over `o`. */
+const AHEAD = sql`(o.points > s.points or (o.points = s.points and (o.categories_with_points > s.categories_with_points
+  or (o.categories_with_points = s.categories_with_points and (o.contributions > s.contributions
+  or (o.contributions = s.contributions and (o.last_counted_at < s.last_counted_at
+  or (o.last_counted_at = s.last_counted_at and o.handle_key < s.handle_key))))))))`;
+
+interface MaintainedRow {
+  member_id: number;
+  handle: string;
+  name: string;
+  points: string | number;
+  contributions: number;
+  last_counted_at: string;
+  rank: number | string;
+  code: string | number;
+  content: string | number;
+  events: string | number;
+  documentation: string | number;
+  education: string | number;
+  leadership: string | number;
+}
+
+async function maintainedStandings(db: Kysely<Database>, { year, total }: { year: number; total: number }, query: StandingsQuery): Promise<StandingsPage> {
+  const category = query.category ?? 'all';
+  const offset = query.offset ?? 0;
+  // The six sums live on the member's 'all' row: a category's page joins it.
+  const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
+  const breakdownJoin =
+    category === 'all' ? sql`` : sql`join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'`;
+  const result =
+    query.memberIds && query.memberIds.length > 0
+      ? await sql<MaintainedRow>`
+          select s.member_id, s.points, s.contributions, ${ISO_LAST} as last_counted_at, ${breakdown}, m.handle, m.name,
+                 1 + (select count(*) from member_standings o
+                      where o.cycle_year = s.cycle_year and o.category = s.category and o.listed
+                        and o.points >= s.points and ${AHEAD}) as rank
+          from member_standings s join members m on m.id = s.member_id
+          ${breakdownJoin}
+          where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
+          order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`.execute(db)
+      : await sql<MaintainedRow>`
+          select s.member_id, s.points, s.contributions, ${ISO_LAST} as last_counted_at, ${breakdown}, m.handle, m.name, s.rank
+          from (select s.*, row_number() over (order by ${ORDER}) as rank from member_standings s
+                where s.cycle_year = ${year} and s.category = ${category} and s.listed
+                order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
+          join members m on m.id = s.member_id
+          ${breakdownJoin}
+          order by s.rank`.execute(db);
+  const rows = result.rows.map((row) => ({
+    rank: Number(row.rank),
+    memberId: Number(row.member_id),
+    handle: String(row.handle),
+    name: String(row.name),
+    points: Number(row.points),
+    contributions: Number(row.contributions),
+    lastContributionAt: String(row.last_counted_at),
+    categories: Object.fromEntries(CATEGORIES.map((c) => [c, Number(row[c])])) as RankedStanding['categories'],
+  }));
+  return { total, rows };
+}
+
+/** The reference: one aggregate over the period's counted contributions. */
+export async function aggregateStandings(db: Kysely<Database>, query: StandingsQuery): Promise<StandingsPage> {
   const from = new Date(`${query.from}T00:00:00Z`);
   const until = new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000);
   const sortPoints = query.category ? sql.ref(`t.${query.category}`) : sql.ref('t.points');
+  // A category counts and breaks ties within itself: its contributions, its last one.
+  const within = query.category ? sql`c.category = ${query.category}` : sql`true`;
   const categorySums = CATEGORIES.map(
     (category) =>
       sql`coalesce(round((sum(c.points::float8) filter (where c.category = ${category}))::numeric, 2), 0)::float8 as ${sql.ref(category)}`,
@@ -48,8 +185,9 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
     with totals as (
       -- float8 sums are much faster than numeric ones; points have two decimals, so rounding
       -- the total to two decimals gives the exact sum.
-      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points, count(*)::int as contributions,
-             max(c.occurred_at) as last_at, ${sql.join(categorySums, sql`, `)}
+      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points,
+             (count(*) filter (where ${within}))::int as contributions,
+             max(c.occurred_at) filter (where ${within}) as last_at, ${sql.join(categorySums, sql`, `)}
       from contributions c
       where c.review_state = 'counted' and c.occurred_at >= ${from} and c.occurred_at < ${until}
       group by c.member_id
@@ -57,7 +195,7 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
     ranked as (
       select t.*, m.handle, m.name,
              row_number() over (
-               order by ${sortPoints} desc, (${breadth}) desc, t.contributions desc, t.last_at asc, lower(m.handle) asc
+               order by ${sortPoints} desc, (${query.category ? sql`1` : breadth}) desc, t.contributions desc, t.last_at asc, lower(m.handle) collate "C" asc
              )::int as rank,
              count(*) over ()::int as total
       from totals t
@@ -87,6 +225,6 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
 
 async function countRanked(db: Kysely<Database>, query: StandingsQuery): Promise<number> {
   if (!query.offset) return 0;
-  const page = await queryStandings(db, { ...query, offset: 0, limit: 1 });
+  const page = await aggregateStandings(db, { ...query, offset: 0, limit: 1 });
   return page.total;
 }

@@ -5,7 +5,7 @@ import type { StoredValidators, ValidatorStore } from '../sources/validators.js'
 import type { Database } from '../store/schema.js';
 
 /** Bodies larger than this are not kept: the next request is then unconditional. */
-const MAX_BODY_CHARS = 2_000_000;
+const MAX_BODY_BYTES = 4_000_000;
 
 export function databaseValidatorStore(db: Kysely<Database>): ValidatorStore {
   return {
@@ -15,17 +15,18 @@ export function databaseValidatorStore(db: Kysely<Database>): ValidatorStore {
       const validators: StoredValidators = {};
       if (row.etag) validators.etag = row.etag;
       if (row.last_modified) validators.lastModified = row.last_modified;
-      if (row.body !== null) validators.body = row.body;
+      // node-postgres hands bytea as a Buffer, PGlite as a Uint8Array.
+      if (row.body !== null) validators.body = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
       if (row.headers) validators.headers = row.headers;
       return validators;
     },
     async set(url, validators) {
-      if (validators.body !== undefined && validators.body.length > MAX_BODY_CHARS) return;
+      if (validators.body !== undefined && validators.body.byteLength > MAX_BODY_BYTES) return;
       const values = {
         url,
         etag: validators.etag ?? null,
         last_modified: validators.lastModified ?? null,
-        body: validators.body ?? null,
+        body: validators.body ? Buffer.from(validators.body.buffer, validators.body.byteOffset, validators.body.byteLength) : null,
         headers: validators.headers ? JSON.stringify(validators.headers) : null,
         updated_at: new Date(),
       };

@@ -3,6 +3,12 @@
 // hook enforces who may call it and checks CSRF on every form, whatever the route.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { checkLapses } from '../notify/lapses.js';
+import { isConnectionError } from '../store/db.js';
+import { checkReadiness } from './readiness.js';
+import { getOrCreateSecret } from '../store/secrets.js';
+import { listenForChanges } from '../store/change-feed.js';
+
+const SESSION_SECRET_NAME = 'web.session';
 import { loadAssets } from './assets.js';
 import { resolveContext, type AppContext, type WebContext } from './context.js';
 import { describeError, forbidden, HttpProblem, unauthorized } from './errors.js';
@@ -11,6 +17,7 @@ import { homeRoutes } from './public/home.js';
 import { directoryRoutes } from './public/directory.js';
 import { profileRoutes } from './public/profile.js';
 import { standingsRoutes } from './public/standings.js';
+import { setStandingsCycle } from '../store/standings.js';
 import { awardsRoutes } from './public/awards.js';
 import { recognitionFileRoutes } from './public/recognition-files.js';
 import { siteFileRoutes } from './public/site-files.js';
@@ -27,6 +34,7 @@ import { reviewRoutes } from './admin/reviews.js';
 import { memberAdminRoutes } from './admin/members.js';
 import { operationsRoutes } from './admin/operations.js';
 import { auditLogRoutes } from './admin/audit-log.js';
+import { reportRoutes } from './admin/reports.js';
 import { exportRoutes } from './admin/exports.js';
 import { rulesAndAwardsRoutes } from './admin/rules-awards.js';
 import { awardsConsoleRoutes } from './admin/awards.js';
@@ -69,6 +77,7 @@ export const ROUTES: RouteModule[] = [
   memberAdminRoutes,
   operationsRoutes,
   auditLogRoutes,
+  reportRoutes,
   exportRoutes,
   rulesAndAwardsRoutes,
   awardsConsoleRoutes,
@@ -96,6 +105,11 @@ export function allRoutes(context: WebContext): Route[] {
 
 export async function buildApp(appContext: AppContext): Promise<FastifyInstance> {
   const context = resolveContext(appContext);
+  // Without web.sessionSecret every instance (and every restart) signs sessions and forms with
+  // the one secret kept in the database, so a session made on one instance works on another.
+  if (!context.web.sessionSecret) context.secret = Buffer.from(await getOrCreateSecret(context.db, SESSION_SECRET_NAME));
+  // The maintained standings follow the configured award cycle (rebuilt once when it changes).
+  await setStandingsCycle(context.db, context.config.awards.cycle);
   const app = Fastify({
     logger: loggerOptions(appContext.logger),
     trustProxy: proxyTrust(context.web.trustProxy),
@@ -151,7 +165,14 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
     if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
     return reply.type(asset.type).send(asset.body);
   });
-  app.get('/healthz', async () => ({ ok: true }));
+  // Kubernetes' probes: /healthz says the process is alive (no database: a database outage
+  // must not get every instance restarted), /readyz that it can serve (the database answers
+  // and its migrations are the ones this code knows).
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await checkReadiness(context.db);
+    return reply.code(readiness.ready ? 200 : 503).header('cache-control', 'no-store').send(readiness);
+  });
   app.get('/robots.txt', async (_request, reply) => reply.type('text/plain').send(`User-agent: *\nDisallow: /manage\nDisallow: /me\nSitemap: ${context.baseUrl}/sitemap.xml\n`));
 
   for (const route of allRoutes(context)) {
@@ -161,6 +182,7 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body, expected } = describeError(error);
     if (!expected) request.log.error({ err: error }, 'request failed');
+    if (status === 503) reply.header('retry-after', '1');
     if (answersJson(request)) return reply.code(status).type('application/json; charset=utf-8').send(body);
     return errorPage(context, request, reply, status, body.error.message);
   });
@@ -170,6 +192,12 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   });
 
   if (appContext.scheduleLapseChecks) scheduleLapseChecks(app, context);
+  if (context.cache.enabled) {
+    // A write to what the public pages show, from any instance or command, empties the cache
+    // of every instance (LISTEN/NOTIFY, src/store/change-feed.ts).
+    const changes = await listenForChanges(context.store, () => context.cache.clear(), app.log);
+    app.addHook('onClose', async () => changes.close());
+  }
   app.addHook('onClose', async () => context.mailer?.close?.());
   return app;
 }
@@ -220,7 +248,17 @@ async function handle(context: WebContext, route: Route, request: FastifyRequest
   }
   const finish = cacheable && context.cache.enabled ? context.cache.begin(request.url) : null;
   try {
-    return await respond(context, route, request, reply, cacheable);
+    try {
+      return await respond(context, route, request, reply, cacheable);
+    } catch (error) {
+      // A read that met a connection cut under it (a pooled connection the server ended) is
+      // tried once more on a new connection; writes are not, they answer 503.
+      if (request.method !== 'GET' || reply.sent || !isConnectionError(error)) throw error;
+      request.log.warn({ err: (error as Error).message }, 'database connection lost during a read; trying once more');
+      // The pause lets the pool take in the news of its other cut connections first.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return await respond(context, route, request, reply, cacheable);
+    }
   } finally {
     finish?.();
   }

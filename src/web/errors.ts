@@ -1,5 +1,6 @@
 // Errors a route raises on purpose, and the one shape every error takes: a page for people,
 // `{ "error": { "code", "message", "details"? } }` for the API.
+import { isConnectionError } from '../store/db.js';
 import { UserError } from '../store/errors.js';
 
 export class HttpProblem extends Error {
@@ -36,6 +37,11 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 413 ? 'too_large' : e.statusCode === 415 ? 'unsupported_media_type' : e.statusCode === 429 ? 'rate_limited' : 'invalid';
     return { status: e.statusCode, body: { error: { code, message: e.message ?? 'bad request' } }, expected: true };
+  }
+  if (isConnectionError(error)) {
+    // The database went away under this request (restart, failover): the pool reconnects, so
+    // the client may simply try again.
+    return { status: 503, body: { error: { code: 'unavailable', message: 'the database is unavailable for a moment; try again' } }, expected: false };
   }
   return { status: 500, body: { error: { code: 'internal', message: 'something went wrong on our side' } }, expected: false };
 }

@@ -1,6 +1,7 @@
 // A micro-cache of public pages for anonymous visitors: the leaderboard and profiles are read
-// far more often than the data changes. Every write made through the app clears it; writes
-// made elsewhere (sync, CLI) show after at most `seconds`. An expired page is served once more
+// far more often than the data changes. Every write to the tables those pages read clears it
+// on every instance, whoever made the write (a trigger notifies, each process listens:
+// src/store/change-feed.ts); `seconds` bounds the age of a page if a notification is lost. An expired page is served once more
 // while a single refresh runs in the background (stale-while-revalidate), so no visitor waits
 // for the expensive query and concurrent misses do not all run it.
 import { randomBytes } from 'node:crypto';

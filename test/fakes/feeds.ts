@@ -103,7 +103,11 @@ export const rdfFeed = `<?xml version="1.0"?>
   </item>
 </rdf:RDF>`;
 
-export const malformedXml = `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>Magento</item></channel>`;
+/** A response cut off before its first element: nothing a lenient reader can read. */
+export const malformedXml = `<?xml version="1.0"?>\n<rss version="2.0"`;
+
+/** Unclosed and mismatched tags, which feedparser (and we) read as far as they go. */
+export const unclosedTagsRss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>Magento</item></channel>`;
 
 export const entityBomb = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -119,3 +123,117 @@ export const entityBomb = `<?xml version="1.0"?>
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
 <rss version="2.0"><channel><title>&lol9;</title><item><title>Magento &lol9;</title><link>https://x.example/</link><pubDate>Mon, 05 Jan 2026 09:30:00 +0000</pubDate></item></channel></rss>`;
+
+// Real shapes the documentation-shaped fakes above lacked (written for these tests, after what
+// real publishers send): legacy encodings, BOM and whitespace before the declaration, Atom text
+// constructs of every type, relative links, named time zones, literal angle brackets.
+
+/** ISO-8859-1 bytes, the encoding named only by the XML declaration (served as text/xml). */
+export const latin1Rss = (): Buffer =>
+  Buffer.from(
+    `<?xml version="1.0" encoding="ISO-8859-1"?>
+<rss version="2.0"><channel><title>Not\u00edcias do Jo\u00e3o</title><link>https://joao.example/</link>
+  <item>
+    <title>Temas Hyv\u00e4 em portugu\u00eas</title>
+    <link>https://joao.example/2026/01/hyva/</link>
+    <pubDate>Mon, 05 Jan 2026 09:30:00 +0000</pubDate>
+    <description>Como usar hyv\u00e4 com Magento: cora\u00e7\u00e3o</description>
+  </item>
+</channel></rss>`,
+    'latin1',
+  );
+
+/** windows-1252 bytes named only by the HTTP Content-Type charset (no encoding= in the declaration). */
+export const windows1252Rss = (): Buffer =>
+  Buffer.concat([
+    Buffer.from(`<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Caf\xe9 commerce</title>
+  <item><title>`, 'latin1'),
+    // 0x93 and 0x94 are curly quotes in windows-1252 (control characters in ISO-8859-1).
+    Buffer.from([0x93]),
+    Buffer.from('Hyv\xe4', 'latin1'),
+    Buffer.from([0x94]),
+    Buffer.from(` checkout, explained</title><link>https://cafe.example/hyva-checkout</link><pubDate>Tue, 06 Jan 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>`, 'latin1'),
+  ]);
+
+/** A UTF-8 BOM followed by the newline a WordPress plugin prints before `<?xml`. */
+export const bomAndWhitespaceRss = (): Buffer =>
+  Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(`\n  \n<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:a10="http://www.w3.org/2005/Atom"><channel><title>Whitespace first</title>
+  <item>
+    <title>Using the &lt;preference&gt; node in Magento di.xml</title>
+    <a10:link href="https://ws.example/preference-node" />
+    <pubDate>Sat, 03 Jan 2026 12:00:00 CEST</pubDate>
+  </item>
+  <item>
+    <title>Magento queues, BST edition</title>
+    <link>/posts/queues</link>
+    <pubDate>Sun, 04 Jan 2026 12:00:00 BST</pubDate>
+  </item>
+  <item>
+    <title>Magento in Bangalore</title>
+    <link>posts/bangalore</link>
+    <pubDate>Sun, 04 Jan 2026 12:00:00 IST</pubDate>
+  </item>
+  <item>
+    <title>Magento meetup Sydney</title>
+    <link>https://ws.example/sydney</link>
+    <pubDate>Mon, 05 Jan 2026 09:00:00 AEST</pubDate>
+  </item>
+  <item>
+    <title>Magento release without a zone</title>
+    <link>https://ws.example/no-zone</link>
+    <pubDate>Mon, 05 Jan 2026 09:00:00</pubDate>
+  </item>
+  <item>
+    <title>Magento auf Deutsch</title>
+    <link>https://ws.example/deutsch</link>
+    <pubDate>Di, 06 Mär 2026 09:00:00 +0100</pubDate>
+  </item>
+</channel></rss>`),
+  ]);
+
+/** Atom text constructs of every type (jekyll-feed writes type="html"), xml:base, relative links. */
+export const atomTextConstructs = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://pat.example/blog/">
+  <title type="html">Pat&amp;#8217;s blog</title>
+  <link href="/" rel="alternate" type="text/html" />
+  <entry>
+    <title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Magento <em>checkout</em> &amp; Hyv&#228;</div></title>
+    <link href="2026/01/checkout.html" rel="alternate" type="text/html" />
+    <id>https://pat.example/blog/2026/01/checkout</id>
+    <published>2026-01-07T10:00:00+01:00</published>
+  </entry>
+  <entry xml:base="https://pat.example/other/">
+    <title type="html">Pat&amp;#8217;s Magento notes</title>
+    <link href="notes.html" />
+    <id>https://pat.example/other/notes</id>
+    <updated>2026-01-08T10:00:00Z</updated>
+  </entry>
+  <entry>
+    <title>Why isType&lt;T&gt;() narrows in Magento PWA Studio</title>
+    <link href="https://pat.example/blog/is-type" />
+    <id>tag:pat.example,2026:is-type</id>
+    <updated>2026-01-09T10:00:00</updated>
+  </entry>
+  <entry>
+    <title type="html">&lt;b&gt;Bold&lt;/b&gt; Magento &amp;lt;head&amp;gt; tips</title>
+    <link href="https://pat.example/blog/head" />
+    <id>tag:pat.example,2026:head</id>
+    <updated>2026-01-10T10:00:00Z</updated>
+  </entry>
+</feed>`;
+
+/** Two feeds of two members carrying the same post (a cross-post to a planet feed). */
+export const planetRss = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Planet Magento</title><link>https://planet.example/</link>
+  <item>
+    <title>Declarative schema in Magento 2 &amp; you</title>
+    <link>https://jane.example/2026/01/declarative-schema/</link>
+    <pubDate>Mon, 05 Jan 2026 09:30:00 +0000</pubDate>
+    <category>planet</category>
+  </item>
+</channel></rss>`;

@@ -39,13 +39,24 @@ export async function startFakePackagist(packages: FakePackage[]): Promise<FakeS
   return Object.assign(server, { packages });
 }
 
+/** What Packagist sends as version_normalized: four numbers, -p1/-pl as -patch1/-patch, RC upper case. */
+export function normalizedVersion(v: string): string {
+  const match = /^(\d+\.\d+\.\d+)(?:-(p|pl|patch|beta|rc|alpha)(\d*))?$/i.exec(v);
+  if (!match) return v;
+  const base = `${match[1]}.0`;
+  if (!match[2]) return base;
+  const modifier = match[2].toLowerCase();
+  const name = modifier === 'p' || modifier === 'pl' || modifier === 'patch' ? 'patch' : modifier === 'rc' ? 'RC' : modifier;
+  return `${base}-${name}${match[3] ?? ''}`;
+}
+
 export const version = (name: string, v: string, time: string, extra: Record<string, unknown> = {}) => ({
   name,
   description: 'Magento 2 module',
   keywords: ['magento'],
   homepage: 'https://example.com',
   version: v,
-  version_normalized: /^\d+\.\d+\.\d+$/.test(v) ? `${v}.0` : v.replace(/-(beta|rc)/i, '.0-$1'),
+  version_normalized: normalizedVersion(v),
   license: ['MIT'],
   authors: [{ name: 'Jane' }],
   source: { url: `https://github.com/${name}.git`, type: 'git', reference: 'abc' },

@@ -13,6 +13,8 @@ export interface FakeAnswer {
   creationDate: number;
   score?: number;
   accepted?: boolean;
+  /** The owner deleted their account: the API sends { user_type: 'does_not_exist', display_name } only. */
+  deletedOwner?: boolean;
 }
 
 export interface StackExchangeFixtures {
@@ -56,7 +58,9 @@ export async function startFakeStackExchange(fixtures: StackExchangeFixtures): P
         const page = Number(req.query.get('page') ?? 1);
         const all = fixtures.answers.filter((a) => ids.includes(a.userId) && a.creationDate >= from).sort((a, b) => a.creationDate - b.creationDate);
         const slice = all.slice((page - 1) * pageSize, page * pageSize).map((a) => ({
-          owner: { account_id: a.userId * 10, reputation: 1234, user_id: a.userId, user_type: 'registered', display_name: fixtures.users?.[a.userId]?.displayName ?? `user${a.userId}`, link: `https://magento.stackexchange.com/users/${a.userId}/x` },
+          owner: a.deletedOwner
+            ? { user_type: 'does_not_exist', display_name: `user${a.userId}` }
+            : { account_id: a.userId * 10, reputation: 1234, user_id: a.userId, user_type: 'registered', display_name: fixtures.users?.[a.userId]?.displayName ?? `user${a.userId}`, link: `https://magento.stackexchange.com/users/${a.userId}/x` },
           is_accepted: a.accepted ?? false,
           score: a.score ?? 0,
           last_activity_date: a.creationDate + 100,

@@ -95,11 +95,26 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/**
+ * One run. `cursor` is what the previous run left, shaped { repos, verdicts, people: { login: cursor } }:
+ * the shared cursor, and each person's own cursor handed to their identity, as the engine does.
+ */
 async function run(settings: Record<string, unknown>, cursor: SourceCursor, http = createHttpClient({ clock: fakeClock(), random: () => 0 })) {
   const batches: SourceBatch[] = [];
-  for await (const batch of githubSource(settings as never, identities, cursor, { http, now: NOW })) batches.push(batch);
+  const warnings: string[] = [];
+  const { people = {}, ...shared } = (cursor ?? {}) as { people?: Record<string, SourceCursor> };
+  const withCursors = identities.map((identity) => ({ ...identity, cursor: people[identity.externalId.toLowerCase()] ?? null }));
+  for await (const batch of githubSource(settings as never, withCursors, cursor ? shared : null, { http, now: NOW, warn: (m) => warnings.push(m) })) batches.push(batch);
   const contributions = batches.flatMap((b) => b.contributions);
-  return { batches, contributions, cursor: batches.at(-1)?.cursor ?? cursor, http };
+  const after: Record<string, SourceCursor> = { ...people };
+  for (const batch of batches) {
+    if (!batch.identity || batch.identity.error !== undefined) continue;
+    const identity = identities.find((i) => i.identityId === batch.identity!.identityId)!;
+    after[identity.externalId.toLowerCase()] = batch.identity.cursor ?? null;
+  }
+  const sharedAfter = [...batches].reverse().find((b) => b.cursor !== undefined)?.cursor ?? shared;
+  const failures = batches.flatMap((b) => (b.failure !== undefined ? [b.failure] : []));
+  return { batches, contributions, cursor: { ...sharedAfter, people: after } as SourceCursor, http, warnings, failures };
 }
 
 const byId = (list: NormalizedContribution[]) => new Map(list.map((c) => [c.externalId, c]));
@@ -209,9 +224,8 @@ describe('github source', () => {
     const reset = Math.floor(fakeClock().now() / 1000) + 3600;
     fake.fault({ path: '/repos/magento/magento2/pulls', reply: { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, json: { message: 'API rate limit exceeded for 127.0.0.1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' } } });
     const http = createHttpClient({ clock: fakeClock(), maxRateLimitWaitMs: 60_000 });
-    await expect(run({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] }, null, http)).rejects.toThrow(
-      /^github: polling magento\/magento2: GET http:\/\/127\.0\.0\.1:\d+\/repos\/magento\/magento2\/pulls\?.*rate limited/,
-    );
+    const { failures } = await run({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] }, null, http);
+    expect(failures).toEqual([expect.stringMatching(/^github: polling magento\/magento2: GET http:\/\/127\.0\.0\.1:\d+\/repos\/magento\/magento2\/pulls\?.*rate limited/)]);
   });
 
   it('waits out a short secondary rate limit and retries server errors', async () => {
@@ -231,8 +245,52 @@ describe('github source', () => {
     fake = await startFakeGithub(fixtures());
     fake.fault({ path: '/repos/magento/magento2/pulls', reply: { body: '[{"number": 1,', headers: { 'content-type': 'application/json' } } });
     const settings = { baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] };
-    await expect(run(settings, null)).rejects.toThrow(/github: polling magento\/magento2: .*\/pulls.*malformed JSON/);
+    expect((await run(settings, null)).failures).toEqual([expect.stringMatching(/github: polling magento\/magento2: .*\/pulls.*malformed JSON/)]);
     fake.fault({ path: '/repos/magento/magento2/pulls', reply: { json: { message: 'not a list' } } });
-    await expect(run(settings, null)).rejects.toThrow(/unexpected response shape/);
+    expect((await run(settings, null)).failures).toEqual([expect.stringMatching(/unexpected response shape/)]);
+  });
+
+  it('reads the rest of a repository when issue events answer 404, with a warning', async () => {
+    fake = await startFakeGithub(fixtures());
+    fake.fault({ path: '/repos/magento/magento2/issues/1/events', reply: { status: 404, json: { message: 'Not Found' } } });
+    const { contributions, warnings, failures } = await run({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] }, null);
+    const found = byId(contributions);
+    // The merge is still counted (without who awarded), and so is the rest of the repository.
+    expect(found.get('pr:magento/magento2#1')!.metadata.labels).toEqual(['Award: complex', 'Progress: accept']);
+    expect(found.get('pr:magento/magento2#1')!.metadata.labelAwardedBy).toBeUndefined();
+    expect(found.has('review:magento/magento2#1:bob')).toBe(true);
+    expect(found.has('issue:magento/magento2#10')).toBe(true);
+    expect(failures).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/^github: magento\/magento2#1: issue events not available \(.*HTTP 404/)]);
+  });
+
+  it('hands "stopped after N pages" to the run as a warning', async () => {
+    // 150 pull requests closed in the window: more than the one page of 100 allowed.
+    const pulls = Array.from({ length: 150 }, (_, i) => ({ number: 100 + i, title: `Closed ${i}`, author: 'dave', createdAt: '2026-01-02T10:00:00Z', updatedAt: new Date(Date.parse('2026-01-14T00:00:00Z') - i * 60_000).toISOString(), closedAt: '2026-01-03T10:00:00Z' }));
+    fake = await startFakeGithub({ ...fixtures(), repos: { 'magento/magento2': { pulls } } });
+    const { warnings } = await run({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [], maxPagesPerRepository: 1 }, null);
+    expect(warnings).toContainEqual(expect.stringMatching(/^github: \/repos\/magento\/magento2\/pulls: stopped after 1 pages/));
+  });
+
+  it('keeps each person\'s events cursor on their identity, and fails one person alone', async () => {
+    fake = await startFakeGithub(fixtures());
+    fake.fault({ path: '/users/bob/events/public', times: 10, reply: { status: 500, json: { message: 'Server Error' } } });
+    const http = createHttpClient({ clock: fakeClock(), random: () => 0, maxRetries: 0 });
+    const { batches } = await run({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] }, null, http);
+    const outcomes = batches.flatMap((b) => (b.identity ? [b.identity] : []));
+    expect(outcomes.map((o) => [o.identityId, o.error === undefined])).toEqual([[1, true], [2, false], [3, true]]);
+    expect(outcomes[1]!.error).toMatch(/^github: reading public events of bob: .*HTTP 500/);
+    expect(outcomes[1]!.error).not.toMatch(/alice|carol/i);
+    expect(outcomes[0]!.cursor).toMatchObject({ pending: [{ repo: 'alice/magento-module-x', number: 6 }] });
+    // The shared cursor keeps repositories and verdicts, no one's events.
+    const shared = [...batches].reverse().find((b) => b.cursor !== undefined)!.cursor as Record<string, unknown>;
+    expect(Object.keys(shared).sort()).toEqual(['repos', 'verdicts']);
+    // A person backing off is not read, but their login still matches in the repositories.
+    const before = fake.requests.length;
+    const backingOff = identities.map((identity) => ({ ...identity, due: identity.identityId !== 2 }));
+    const again: SourceBatch[] = [];
+    for await (const batch of githubSource({ baseUrl: fake.url, repositories: ['magento/magento2'], documentationRepositories: [] } as never, backingOff, null, { http, now: NOW })) again.push(batch);
+    expect(fake.requests.slice(before).some((r) => r.path === '/users/bob/events/public')).toBe(false);
+    expect(again.flatMap((b) => b.contributions).map((c) => c.externalId)).toContain('review:magento/magento2#1:bob');
   });
 });

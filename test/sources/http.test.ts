@@ -17,6 +17,7 @@ beforeAll(async () => {
     if (req.path === '/redirect-metadata') return { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } };
     if (req.path === '/redirect-loop') return { status: 302, headers: { location: '/redirect-loop' } };
     if (req.path === '/paged') return { json: [1, 2], headers: { link: `<${server.url}/paged?page=2>; rel="next"` } };
+    if (req.path === '/latin1') return { body: Buffer.from('<p>Not\xedcias \x96 caf\xe9</p>', 'latin1'), headers: { 'content-type': 'text/html; charset="ISO-8859-1"' } };
     if (req.path === '/auth-echo') return { json: { authorization: req.headers.authorization ?? null } };
     return { status: 404, json: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
   });
@@ -47,6 +48,20 @@ describe('http client', () => {
     expect(second.notModified).toBe(true);
     expect(second.json()).toEqual({ ok: true, n: 7 });
     expect(http.stats.notModified).toBe(1);
+  });
+
+  it('hands over the bytes received and the declared charset, also when answered 304', async () => {
+    const validators = memoryValidatorStore();
+    const { http } = client({ validators });
+    const first = await http.get(`${server.url}/latin1`);
+    const second = await http.get(`${server.url}/latin1`);
+    const bytes = Buffer.from('<p>Not\xedcias \x96 caf\xe9</p>', 'latin1');
+    expect(first.body.equals(bytes)).toBe(true);
+    expect(second.notModified).toBe(true);
+    expect(second.body.equals(bytes)).toBe(true);
+    expect(second.charset).toBe('iso-8859-1');
+    // ISO-8859-1 is read as windows-1252 (WHATWG): 0x96 is an en dash.
+    expect(second.text()).toBe('<p>Not\u00edcias \u2013 caf\u00e9</p>');
   });
 
   it('keeps the Link and Content-Type of a body answered 304, which need not repeat them', async () => {

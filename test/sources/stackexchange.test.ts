@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LinkedIdentity, SourceBatch, SourceCursor } from '../../src/sources/contract.js';
 import { createHttpClient, type HttpClient } from '../../src/sources/http.js';
-import { stackExchangeSource } from '../../src/sources/stackexchange.js';
+import { answerUrl, stackExchangeSource } from '../../src/sources/stackexchange.js';
 import { fakeClock } from '../fakes/server.js';
 import { stackExchangeError, startFakeStackExchange, type FakeStackExchange } from '../fakes/stackexchange.js';
 
@@ -40,6 +40,29 @@ describe('stackexchange source', () => {
     const special = contributions.find((c) => c.externalId === 'answer:magento:9001')!;
     expect(special).toMatchObject({ kind: 'answerPosted', identityId: 120, title: 'Plugin on save()', occurredAt: '2026-01-01T00:00:00.000Z', metadata: { accepted: true, score: 7 } });
     expect(contributions[0]!.title).toBe('How to override a block & template 0?');
+  });
+
+  it('keeps literal angle brackets that the title encodes, and skips answers of deleted accounts', async () => {
+    fake = await startFakeStackExchange({
+      answers: [
+        { answerId: 7001, questionId: 70, userId: 1000, title: 'Using the &lt;preference&gt; node in di.xml', creationDate: t('2026-01-02T00:00:00Z') },
+        { answerId: 7002, questionId: 71, userId: 1001, title: 'Orphaned', creationDate: t('2026-01-03T00:00:00Z'), deletedOwner: true },
+      ],
+    });
+    const { contributions } = await run({ baseUrl: `${fake.url}/2.3` }, null);
+    expect(contributions.map((c) => [c.externalId, c.title])).toEqual([['answer:magento:7001', 'Using the <preference> node in di.xml']]);
+  });
+
+  it('links an answer on its own site when the API gives no link', async () => {
+    fake = await startFakeStackExchange({ answers: [{ answerId: 8001, questionId: 80, userId: 1000, title: 'x', creationDate: t('2026-01-02T00:00:00Z') }] });
+    const { contributions } = await run({ baseUrl: `${fake.url}/2.3`, site: 'stackoverflow', filter: 'no-links' }, null);
+    expect(contributions.map((c) => c.url)).toEqual(['https://stackoverflow.com/a/8001']);
+    expect(answerUrl('magento', 1)).toBe('https://magento.stackexchange.com/a/1');
+    expect(answerUrl('superuser', 2)).toBe('https://superuser.com/a/2');
+    expect(answerUrl('meta.stackoverflow', 3)).toBe('https://meta.stackoverflow.com/a/3');
+    expect(answerUrl('meta.magento', 4)).toBe('https://magento.meta.stackexchange.com/a/4');
+    expect(answerUrl('pt.stackoverflow', 5)).toBe('https://pt.stackoverflow.com/a/5');
+    expect(answerUrl('mathoverflow.net', 6)).toBe('https://mathoverflow.net/a/6');
   });
 
   it('continues from the cursor, refreshing recent answers and picking up new ones', async () => {

@@ -33,15 +33,16 @@ const MARKERS = [ZELDA.handle, ZELDA.name, ZELDA.email, ZELDA.github, ZELDA.feed
 
 /** Every column of every table of the current schema, as text, found through the catalog. */
 async function dumpDatabase(db: Kysely<Database>): Promise<{ table: string; column: string; value: string }[]> {
-  const columns = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name
+  const columns = await sql<{ table_name: string; column_name: string; data_type: string }>`
+    select c.table_name, c.column_name, c.data_type
     from information_schema.columns c
     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
     where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
     order by c.table_name, c.ordinal_position`.execute(db);
   const out: { table: string; column: string; value: string }[] = [];
-  for (const { table_name, column_name } of columns.rows) {
-    const rows = await sql<{ v: string | null }>`select ${sql.ref(column_name)}::text as v from ${sql.table(table_name)}`.execute(db);
+  for (const { table_name, column_name, data_type } of columns.rows) {
+    const value = data_type === 'bytea' ? sql`encode(${sql.ref(column_name)}, 'escape')` : sql`${sql.ref(column_name)}::text`;
+    const rows = await sql<{ v: string | null }>`select ${value} as v from ${sql.table(table_name)}`.execute(db);
     for (const row of rows.rows) if (row.v !== null) out.push({ table: table_name, column: column_name, value: row.v });
   }
   return out;
@@ -98,9 +99,9 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     await db.insertInto('sync_cursors').values({ source: 'github', cursor: JSON.stringify({ events: { [ZELDA.github]: 'etag-1', otto: 'etag-2' }, repos: { 'magento/magento2': { since: '2026-01-01' } } }) }).execute();
     await db.insertInto('sync_cursors').values({ source: 'feeds', cursor: JSON.stringify({ seen: [ZELDA.feed, 'https://otto.example/feed'] }) }).execute();
     await db.insertInto('sync_runs').values({ source: 'feeds', scope: `member:${ZELDA.handle}`, status: 'failed', error: `${ZELDA.feed}: HTTP 500` }).execute();
-    await db.insertInto('http_validators').values({ url: ZELDA.feed, etag: '"1"', body: `<rss><channel><managingEditor>${ZELDA.email} (${ZELDA.name})</managingEditor></channel></rss>` }).execute();
-    await db.insertInto('http_validators').values({ url: `https://api.github.com/users/${ZELDA.github}/events`, etag: '"2"', body: '[]' }).execute();
-    await db.insertInto('http_validators').values({ url: 'https://api.github.com/repos/magento/magento2/pulls', etag: '"3"', body: `[{"user":{"login":"${ZELDA.github}"}}]` }).execute();
+    await db.insertInto('http_validators').values({ url: ZELDA.feed, etag: '"1"', body: Buffer.from(`<rss><channel><managingEditor>${ZELDA.email} (${ZELDA.name})</managingEditor></channel></rss>`) }).execute();
+    await db.insertInto('http_validators').values({ url: `https://api.github.com/users/${ZELDA.github}/events`, etag: '"2"', body: Buffer.from('[]') }).execute();
+    await db.insertInto('http_validators').values({ url: 'https://api.github.com/repos/magento/magento2/pulls', etag: '"3"', body: Buffer.from(`[{"user":{"login":"${ZELDA.github}"}}]`) }).execute();
     // The web's tables: account, sessions, sign-in links, OAuth state, a token she issued, notifications.
     await sql`insert into accounts (member_id, consent_tracking_at, consent_public_at, github_user_id) values (${zelda.id}, now(), now(), '90210')`.execute(db);
     await sql`insert into sessions (id_hash, member_id, expires_at) values ('h1', ${zelda.id}, now() + interval '1 day')`.execute(db);
@@ -112,6 +113,11 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     await hitRateLimit(db, `sign-in:email:${ZELDA.email}`, { max: 5, windowMs: 60_000 }, new Date());
     await hitRateLimit(db, `member:${zelda.id}:link`, { max: 5, windowMs: 60_000 }, new Date());
     await recordAudit(db, { actor: 'cli:root', action: 'note', subjectType: 'member', subjectId: 'otto', reason: `asked ${ZELDA.email} about it`, details: { by: ZELDA.handle, identity: `github:${ZELDA.github}` } });
+    // The review desk and member console (migration 0050): her note about Otto, an old handle, an email change.
+    await db.insertInto('member_notes').values({ member_id: other.id, author_id: zelda.id, body: `called by ${ZELDA.name} about the talk` }).execute();
+    await db.insertInto('member_notes').values({ member_id: zelda.id, author_id: other.id, body: `${ZELDA.name} prefers email` }).execute();
+    await db.insertInto('handle_aliases').values({ old_handle: `${ZELDA.handle}-old`.toLowerCase(), member_id: zelda.id }).execute();
+    await db.insertInto('email_changes').values({ token_hash: 'e1', member_id: zelda.id, new_email: ZELDA.email, expires_at: new Date(Date.now() + 60_000) }).execute();
     return { zelda, other };
   }
 
@@ -122,7 +128,7 @@ describe.each(ENGINES)('erasure on %s', (engine) => {
     const dumpBefore = await dumpDatabase(store.db);
     const seededTables = new Set(dumpBefore.filter((cell) => MARKERS.some((m) => cell.value.toLowerCase().includes(m.toLowerCase()))).map((cell) => cell.table));
     // The seed really reached every place the person can be found.
-    for (const table of ['members', 'identities', 'contributions', 'status_changes', 'award_snapshots', 'audit_log', 'sync_cursors', 'sync_runs', 'http_validators', 'api_tokens', 'notifications', 'rate_limit_hits']) {
+    for (const table of ['members', 'identities', 'contributions', 'status_changes', 'award_snapshots', 'audit_log', 'sync_cursors', 'sync_runs', 'http_validators', 'api_tokens', 'notifications', 'rate_limit_hits', 'review_events', 'member_notes', 'handle_aliases', 'email_changes']) {
       expect(seededTables, table).toContain(table);
     }
 

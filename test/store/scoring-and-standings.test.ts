@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/domain/categories.js';
-import { rankCategory, rankStandings, tallyStandings } from '../../src/domain/leaderboard.js';
+import { rankStandings, rankWithinCategory, tallyStandings } from '../../src/domain/leaderboard.js';
 import { decideReview, listPendingReviews, submitContribution, upsertContributions, type ContributionInput } from '../../src/store/contributions.js';
 import { addMember } from '../../src/store/members.js';
 import { rescoreAll } from '../../src/store/rescore.js';
@@ -87,7 +87,7 @@ describe.each(ENGINES)('contributions, scores and standings on %s', (engine) => 
       submitContribution(store.db, config, { ...submission, kind: 'talk', category: 'code', url: 'javascript:alert(1)', date: '2027-01-01' }, 'x', '2026-11-25'),
     ).rejects.toThrow(/category: the kind talk belongs to events.*url: expected an http\(s\) URL.*date: expected a date not after today/);
     await expect(
-      submitContribution(store.db, config, { ...submission, kind: 'pullRequestMerged', category: 'code' }, 'x', '2026-11-25'),
+      submitContribution(store.db, config, { ...submission, kind: 'issueTriaged', category: 'code' }, 'x', '2026-11-25'),
     ).rejects.toThrow(/tracked automatically/);
     expect((await listPendingReviews(store.db)).map((r) => r.handle)).toEqual(['jane']);
     await expect(decideReview(store.db, config, row.id, { approve: false }, 'm')).rejects.toThrow('a rejection needs a reason');
@@ -143,18 +143,19 @@ describe.each(ENGINES)('contributions, scores and standings on %s', (engine) => 
     await upsertContributions(store.db, config, inputs);
     const rows = await store.db.selectFrom('contributions').selectAll().where('review_state', '=', 'counted').execute();
     const inYear = rows.filter((r) => r.occurred_at.getUTCFullYear() === 2026);
-    const reference = rankStandings(
-      tallyStandings(
-        members.map((m) => ({ memberId: m.id, handle: m.handle, name: m.name })),
-        inYear.map((r) => ({ memberId: r.member_id, category: r.category, points: r.points, occurredAt: r.occurred_at })),
-      ),
-    );
+    const people = members.map((m) => ({ memberId: m.id, handle: m.handle, name: m.name }));
+    const counted = inYear.map((r) => ({ memberId: r.member_id, category: r.category, points: r.points, occurredAt: r.occurred_at }));
+    const reference = rankStandings(tallyStandings(people, counted));
     const page = await queryStandings(store.db, { from: '2026-01-01', to: '2026-12-31' });
     expect(page.total).toBe(reference.length);
     expect(page.rows).toEqual(reference);
     for (const category of CATEGORIES) {
       const sqlRanks = (await queryStandings(store.db, { from: '2026-01-01', to: '2026-12-31', category })).rows;
-      expect(sqlRanks.map((r) => [r.rank, r.handle])).toEqual(rankCategory(reference, category).map((r) => [r.rank, r.handle]));
+      // A category counts and breaks ties within itself.
+      const within = rankWithinCategory(people, counted, category);
+      expect(sqlRanks.map((r) => [r.rank, r.handle, r.points, r.contributions, r.lastContributionAt])).toEqual(
+        within.map((r) => [r.rank, r.handle, r.points, r.contributions, r.lastContributionAt]),
+      );
     }
     const second = await queryStandings(store.db, { from: '2026-01-01', to: '2026-12-31', limit: 5, offset: 5 });
     expect(second.rows).toEqual(reference.slice(5, 10));
@@ -169,12 +170,18 @@ describe.each(ENGINES)('contributions, scores and standings on %s', (engine) => 
       { memberId: jane.id, source: 's', externalId: '3', kind: 'blogPost', title: 'c', url: null, occurredAt: '2027-03-01T10:00:00Z', reviewState: 'counted' },
     ]);
     const changed = configWith({ scoring: { changes: [{ effectiveFrom: '2027-01-01', points: { talk: 50 } }] } });
+    const before = await store.db.selectFrom('contributions').select(['external_id', 'rules_version']).orderBy('external_id').execute();
     const result = await rescoreAll(store.db, changed, { chunkSize: 1 });
-    expect(result).toMatchObject({ members: 1, contributions: 3 });
-    expect(result.changed).toBe(2); // the 2027 talk's points, and the blog post's rules version
+    // Only the 2027 talk is in the change's scope: the rest scores the same under both versions
+    // and keeps the version that scored it.
+    expect(result).toMatchObject({ members: 1, contributions: 1, changed: 1 });
     const rows = await store.db.selectFrom('contributions').select(['external_id', 'points', 'rules_version']).orderBy('external_id').execute();
     expect(rows.map((r) => r.points)).toEqual([30, 50, 10]);
     expect(rows[1]!.rules_version).toMatch(/^2027-01-01\./);
+    expect(rows[2]!.rules_version).toBe(before[2]!.rules_version);
+    // And rescoring with the rules it was first scored under restores the 2027 talk alone.
+    expect(await rescoreAll(store.db, config)).toMatchObject({ contributions: 1, changed: 1 });
+    expect(await rescoreAll(store.db, changed)).toMatchObject({ contributions: 1, changed: 1 });
     expect((await rescoreAll(store.db, changed)).changed).toBe(0);
   });
 });

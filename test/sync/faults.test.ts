@@ -1,7 +1,8 @@
 // Upstream faults through the sync engine, on both engines. Each case: a clean run stores the
 // world as it was; the world gains new work and one fault is injected; the run records the
-// failing source with an error naming the problem while the other sources store their new
-// work and nothing stored before is lost; the fault is cleared and a re-run leaves exactly the
+// failing source with an error naming the problem (a fault of one identity or one repository
+// makes the run partial: the problem is then on that identity's state or in the warnings)
+// while the other sources store their new work and nothing stored before is lost; the fault is cleared and a re-run leaves exactly the
 // records of one clean run over the new world (nothing missed, nothing twice). Rate limits the
 // client may wait out (with a fake clock) are waited out instead, and the run succeeds.
 import http from 'node:http';
@@ -47,6 +48,8 @@ interface FaultCase {
   inject(clock: Clock): void;
   /** The run record's error; absent when the client waits the limit out and the run succeeds. */
   error?: RegExp;
+  /** One identity's or one repository's fault: the run is partial and `error` is found there. */
+  partial?: boolean;
   http?: SyncOptions['http'];
   check?(record: RunRecord, clock: Clock): void;
 }
@@ -65,6 +68,7 @@ const FAULTS: FaultCase[] = [
       pullRequestsBefore = world.github.count(MODULE_PULLS);
       world.github.fault({ path: MODULE_PULLS, times: 100, reply: { status: 500, json: { message: 'Server Error' } } });
     },
+    partial: true,
     error: /^github: polling magento\/module-01: GET .*\/repos\/magento\/module-01\/pulls\?.*: HTTP 500: \{"message":"Server Error"\}$/,
     // The first attempt and three retries.
     check: () => expect(world.github.count(MODULE_PULLS) - pullRequestsBefore).toBe(4),
@@ -84,6 +88,7 @@ const FAULTS: FaultCase[] = [
         path: MODULE_PULLS,
         reply: { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': seconds(clock, 3600) }, json: { message: 'API rate limit exceeded for 127.0.0.1.' } },
       }),
+    partial: true,
     error: /^github: polling magento\/module-01: GET .*: rate limited \(HTTP 403\); requests resume in 3601 s, longer than the 120 s we wait$/,
     check: (_record, clock) => expect(clock.sleeps).toEqual([]),
   },
@@ -132,13 +137,15 @@ const FAULTS: FaultCase[] = [
     name: 'malformed JSON',
     source: 'github',
     inject: () => world.github.fault({ path: MODULE_PULLS, reply: { body: '[{"number": 3, "title": "Fix', headers: { 'content-type': 'application/json' } } }),
+    partial: true,
     error: /^github: polling magento\/module-01: GET .*: malformed JSON \(/,
   },
   {
     name: 'malformed XML',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { body: malformedXml } }),
-    error: /^feeds: 1 feed\(s\) failed: http:\/\/127\.0\.0\.1:\d+\/youtube: not well-formed XML: /,
+    partial: true,
+    error: /^http:\/\/127\.0\.0\.1:\d+\/youtube: not well-formed XML: /,
   },
   {
     name: 'a truncated gzip body',
@@ -150,24 +157,28 @@ const FAULTS: FaultCase[] = [
     name: 'an XML entity-expansion bomb (billion laughs)',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { body: entityBomb } }),
+    partial: true,
     error: /\/youtube: the document declares XML entities; refused \(entity expansion is not allowed\)$/,
   },
   {
     name: 'a 50 MB body',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { streamBytes: 50 * 1024 * 1024 } }),
+    partial: true,
     error: /\/youtube: GET .*\/youtube: response exceeds the 5242880-byte limit$/,
   },
   {
     name: 'a feed redirecting to the cloud metadata service',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } } }),
+    partial: true,
     error: /\/youtube: GET http:\/\/169\.254\.169\.254\/latest\/meta-data\/: refusing 169\.254\.169\.254: address 169\.254\.169\.254 is private, loopback, link-local or reserved$/,
   },
   {
     name: 'a feed redirecting to another loopback address',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { status: 307, headers: { location: `http://127.0.0.2:${(forbidden.address() as AddressInfo).port}/admin` } } }),
+    partial: true,
     error: /\/youtube: GET http:\/\/127\.0\.0\.2:\d+\/admin: refusing 127\.0\.0\.2: address 127\.0\.0\.2 is private, loopback, link-local or reserved$/,
     check: () => expect(forbiddenHits).toEqual([]),
   },
@@ -175,6 +186,7 @@ const FAULTS: FaultCase[] = [
     name: 'a feed redirecting into a private network',
     source: 'feeds',
     inject: () => world.feeds.fault({ path: YOUTUBE, reply: { status: 301, headers: { location: 'http://10.0.0.1/internal' } } }),
+    partial: true,
     error: /\/youtube: GET http:\/\/10\.0\.0\.1\/internal: refusing 10\.0\.0\.1: address 10\.0\.0\.1 is private, loopback, link-local or reserved$/,
   },
 ];
@@ -200,8 +212,14 @@ function cleanRunOfStageOne(engine: Engine): Promise<string[]> {
   return reference.get(engine)!;
 }
 
-function sync(store: TestStore, clock: Clock = fakeClock(NOW.getTime()), http: SyncOptions['http'] = {}) {
-  return runSync(store, config(), { now: NOW, http: { clock, random: () => 0.5, ...http } });
+function sync(store: TestStore, clock: Clock = fakeClock(NOW.getTime()), http: SyncOptions['http'] = {}, retryFailing = false) {
+  return runSync(store, config(), { now: NOW, http: { clock, random: () => 0.5, ...http }, retryFailing });
+}
+
+/** Where a partial run's problems are: its warnings and the failing identities' own errors. */
+async function problemsOf(store: TestStore, record: RunRecord): Promise<string[]> {
+  const states = await store.db.selectFrom('identity_sync_state').select('last_error').where('source', '=', record.source).where('last_error', 'is not', null).execute();
+  return [...record.warnings, ...states.map((state) => state.last_error!)];
 }
 
 function resetWorld() {
@@ -246,7 +264,11 @@ describe.each(ENGINES)('sync faults on %s', (engine) => {
     for (const record of records.filter((r) => r.source !== fault.source)) expect(record).toMatchObject({ status: 'ok', error: null });
     const othersExpected = expected.filter((line) => !line.startsWith(`${fault.source} `));
     expect(during.filter((line) => !line.startsWith(`${fault.source} `))).toEqual(othersExpected);
-    if (fault.error) {
+    if (fault.error && fault.partial) {
+      expect(faulted.status).toBe('partial');
+      expect(faulted.error).toMatch(new RegExp(`^${fault.source}: \\d+ `));
+      expect(await problemsOf(store, faulted)).toContainEqual(expect.stringMatching(fault.error));
+    } else if (fault.error) {
       expect(faulted.status).toBe('failed');
       expect(faulted.error).toMatch(fault.error);
     } else {
@@ -257,7 +279,8 @@ describe.each(ENGINES)('sync faults on %s', (engine) => {
     world.github.clearFaults();
     world.se.clearFaults();
     world.feeds.clearFaults();
-    const rerun = await sync(store);
+    // The failing identity is backing off: the operator's --retry-failing checks it at once.
+    const rerun = await sync(store, undefined, undefined, true);
     expect(rerun.map((record) => [record.source, record.status, record.error])).toEqual([
       ['github', 'ok', null],
       ['stackexchange', 'ok', null],

@@ -15,16 +15,25 @@ describe.each(ENGINES)('validators kept in the database on %s', (engine) => {
     const validators = databaseValidatorStore(store.db);
     const url = 'https://api.github.com/orgs/mage-os/repos?per_page=100';
     expect(await validators.get(url)).toBeNull();
-    const first = { etag: 'W/"abc"', body: '[{"name":"x"}]', headers: { link: '<https://api.github.com/orgs/mage-os/repos?page=2>; rel="next"', 'content-type': 'application/json; charset=utf-8' } };
+    const first = { etag: 'W/"abc"', body: Buffer.from('[{"name":"x"}]'), headers: { link: '<https://api.github.com/orgs/mage-os/repos?page=2>; rel="next"', 'content-type': 'application/json; charset=utf-8' } };
     await validators.set(url, first);
     expect(await validators.get(url)).toEqual(first);
-    await validators.set(url, { lastModified: 'Mon, 12 Jan 2026 10:00:00 GMT', body: '[]' });
-    expect(await validators.get(url)).toEqual({ lastModified: 'Mon, 12 Jan 2026 10:00:00 GMT', body: '[]' });
+    await validators.set(url, { lastModified: 'Mon, 12 Jan 2026 10:00:00 GMT', body: Buffer.from('[]') });
+    expect(await validators.get(url)).toEqual({ lastModified: 'Mon, 12 Jan 2026 10:00:00 GMT', body: Buffer.from('[]') });
+  });
+
+  it('keeps the bytes received, whatever their encoding', async () => {
+    const validators = databaseValidatorStore(store.db);
+    // ISO-8859-1 "Notícias" and a UTF-8 BOM: not valid UTF-8 text, kept byte for byte.
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<rss><title>Not\xedcias</title></rss>', 'latin1'), Buffer.from([0x00, 0xff])]);
+    await validators.set('https://example.org/latin1', { etag: '"l1"', body });
+    const back = await validators.get('https://example.org/latin1');
+    expect(Buffer.from(back!.body!).equals(body)).toBe(true);
   });
 
   it('does not keep bodies too large to be worth it', async () => {
     const validators = databaseValidatorStore(store.db);
-    await validators.set('https://example.org/big', { etag: '"big"', body: 'x'.repeat(2_000_001) });
+    await validators.set('https://example.org/big', { etag: '"big"', body: Buffer.alloc(4_000_001, 0x78) });
     expect(await validators.get('https://example.org/big')).toBeNull();
   });
 });

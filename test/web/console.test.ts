@@ -50,7 +50,12 @@ describe('manager console', () => {
     const rejectNoReason = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id)], decision: 'reject' });
     expect(rejectNoReason.statusCode).toBe(303);
     expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'pending')).toBe(true);
-    const bulk = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id), '999999'], decision: 'approve' });
+    // A bulk decision asks first (a confirmation page), then acts.
+    const confirm = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id), '999999'], decision: 'approve' });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('Yes, approve 2 contributions');
+    expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'pending')).toBe(true);
+    const bulk = await post(t.app, manager, '/manage/reviews/bulk', { ids: [String(a.id), String(b.id), '999999'], decision: 'approve', confirm: 'yes' });
     expect((await t.store.db.selectFrom('contributions').select('review_state').execute()).every((r) => r.review_state === 'counted')).toBe(true);
     const flash = String(bulk.headers['set-cookie']).split(';')[0];
     const page = await get(t.app, { ...manager, cookie: `${manager.cookie}; ${flash}` }, '/manage/reviews');

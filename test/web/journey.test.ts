@@ -146,7 +146,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('journey in Chromium',
     const visitor = await person.newPage();
     await visitor.goto(`${base}/ambassadors/jdoe`);
     await visitor.getByRole('link', { name: 'Talk: Scaling Magento checkout at Meet Magento NL' }).waitFor();
-    await visitor.getByText('30 pts').first().waitFor();
+    await visitor.getByText('30 points').first().waitFor();
     await visitor.getByText(/Active until/).first().waitFor();
     await visitor.screenshot({ path: path.join(RESULTS, 'profile-new-ambassador.png'), fullPage: true });
     await visitor.goto(`${base}/leaderboard?category=events`);

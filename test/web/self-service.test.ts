@@ -60,10 +60,10 @@ describe('self-service', () => {
   });
 
   it('submits a contribution and shows pending and rejected items with reasons', async () => {
-    const bad = await post(t.app, session, '/me/submit', { kind: 'pullRequestMerged', title: '', url: 'ftp://x', date: '2030-01-01' });
+    const bad = await post(t.app, session, '/me/submit', { kind: 'issueTriaged', title: '', url: 'ftp://x', date: '2030-01-01' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('tracked automatically');
-    expect(bad.body).toContain('expected an http(s) URL');
+    expect(bad.body).toContain('Choose what kind of contribution');
+    expect(bad.body).toContain('Enter the link as a full web address');
     const ok = await post(t.app, session, '/me/submit', { kind: 'talk', title: 'Talk at MM NL', url: 'https://mm.example/talk', date: '2026-06-01', evidence: 'https://mm.example/slides' });
     expect(ok.statusCode).toBe(303);
     const dashboard = await get(t.app, session, '/me');

@@ -5,6 +5,7 @@ import { printJson, printTable } from '../output.js';
 import { progressBar } from '../progress.js';
 import { pino } from 'pino';
 import { latestRuns, runSync } from '../../sync/engine.js';
+import { failingIdentities, identityStateSummary } from '../../sync/identity-state.js';
 import { SOURCE_NAMES } from '../../sync/registry.js';
 
 export function registerSyncCommands(program: Command, globals: () => GlobalOptions): void {
@@ -13,6 +14,7 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
     .description(`collect contributions from the sources (${SOURCE_NAMES.join(', ')})`)
     .option('--source <source>', 'only this source')
     .option('--member <handle>', "only this member's identities (cursors are left as they are)")
+    .option('--retry-failing', 'check identities that are backing off after failures now')
     .option('--json', 'print JSON')
     .action(async (options) =>
       withContext(globals(), async ({ store, config }) => {
@@ -27,9 +29,13 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
             return await runSync(store, config, {
               source: options.source,
               memberHandle: options.member,
+              retryFailing: options.retryFailing === true,
               onSource: (source, record, done, total) => {
                 Object.assign(found, { done, total }, record === null ? { batches: 0, new: 0 } : {});
-                if (record !== null && !terminal) log.info({ source, status: record.status, itemsNew: record.itemsNew, requests: record.requests, error: record.error }, `${source}: ${record.status}`);
+                if (record !== null && !terminal) {
+                  log.info({ source, status: record.status, itemsNew: record.itemsNew, requests: record.requests, identitiesOk: record.identitiesOk, identitiesFailed: record.identitiesFailed, identitiesSkipped: record.identitiesSkipped, error: record.error }, `${source}: ${record.status}`);
+                  for (const warning of record.warnings) log.warn({ source, warning }, `${source}: warning`);
+                }
                 progress?.update(done, total, record === null ? `${source}…` : `${source} ${record.status}`);
               },
               onBatch: (source, outcome) => {
@@ -53,8 +59,12 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
             { header: 'REQUESTS', value: (r) => r.requests, align: 'right' },
             { header: '304', value: (r) => r.notModified, align: 'right' },
             { header: 'WAITS', value: (r) => r.rateLimitedWaits, align: 'right' },
+            { header: 'IDS OK', value: (r) => r.identitiesOk, align: 'right' },
+            { header: 'FAILED', value: (r) => r.identitiesFailed, align: 'right' },
+            { header: 'WAITING', value: (r) => r.identitiesSkipped, align: 'right' },
             { header: 'ERROR', value: (r) => r.error },
           ]);
+          for (const record of records) for (const warning of record.warnings) process.stdout.write(`warning: ${warning}\n`);
         }
         if (records.some((record) => record.status === 'failed')) process.exitCode = 1;
       }),
@@ -62,10 +72,15 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
 
   sync
     .command('status')
-    .description('the last run of every source')
+    .description('the last run of every source, and the identities whose checks fail')
     .option('--json', 'print JSON')
-    .action(async (options) =>
+    // `sync status --json`: commander gives a --json after the subcommand to the parent `sync`,
+    // which has one too; optsWithGlobals() sees it wherever it landed.
+    .action(async (_options, command: Command) =>
       withContext(globals(), async ({ store }) => {
+        const options = command.optsWithGlobals<{ json?: boolean }>();
+        const failing = await failingIdentities(store.db);
+        const identities = await identityStateSummary(store.db, new Date());
         const runs = (await latestRuns(store.db)).map((run) => ({
           source: run.source,
           status: run.status,
@@ -77,9 +92,13 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
           notModified: run.not_modified,
           rateLimitedWaits: run.rate_limited_waits,
           identitiesFlagged: run.identities_flagged,
+          identitiesOk: run.identities_ok,
+          identitiesFailed: run.identities_failed,
+          identitiesSkipped: run.identities_skipped,
+          warnings: run.warnings,
           error: run.error,
         }));
-        if (options.json) return printJson(runs);
+        if (options.json) return printJson({ runs, identities, failing });
         printTable(runs, [
           { header: 'SOURCE', value: (r) => r.source },
           { header: 'STATUS', value: (r) => r.status },
@@ -89,8 +108,20 @@ export function registerSyncCommands(program: Command, globals: () => GlobalOpti
           { header: 'UPDATED', value: (r) => r.itemsUpdated, align: 'right' },
           { header: 'REQUESTS', value: (r) => r.requests, align: 'right' },
           { header: 'WAITS', value: (r) => r.rateLimitedWaits, align: 'right' },
+          { header: 'FAILED', value: (r) => r.identitiesFailed, align: 'right' },
           { header: 'ERROR', value: (r) => r.error },
         ], 'no sync has run yet');
+        if (failing.length > 0) {
+          process.stdout.write('\nfailing identities\n');
+          printTable(failing, [
+            { header: 'SOURCE', value: (f) => f.source },
+            { header: 'MEMBER', value: (f) => f.memberHandle },
+            { header: 'IDENTITY', value: (f) => `${f.platform}:${f.externalId}` },
+            { header: 'FAILURES', value: (f) => f.consecutiveFailures, align: 'right' },
+            { header: 'NEXT CHECK', value: (f) => f.nextCheckAt?.slice(0, 16).replace('T', ' ') },
+            { header: 'LAST ERROR', value: (f) => f.lastError },
+          ]);
+        }
       }),
     );
 }

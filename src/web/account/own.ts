@@ -20,7 +20,10 @@ export function contributionTable(context: WebContext, rows: Awaited<ReturnType<
     <tbody>${rows.map(
       (row) => html`<tr><td>${time(row.occurred_at)}</td>
         <td>${externalLink(row.url, row.title)}<br><span class="meta">${context.config.kinds[row.kind]?.label ?? row.kind} · ${isCategory(row.category) ? CATEGORY_LABELS[row.category] : row.category}</span></td>
-        <td><span class="state state-${row.review_state}">${STATE_LABELS[row.review_state] ?? row.review_state}</span>${row.review_reason ? html`<br><span class="meta">Reason: ${row.review_reason}</span>` : ''}</td>
+        <td><span class="state state-${row.review_state}">${row.changes_requested ? 'Changes requested' : (STATE_LABELS[row.review_state] ?? row.review_state)}</span>${row.review_reason ? html`<br><span class="meta">Reason: ${row.review_reason}</span>` : ''}
+          ${row.source === 'submission' && (row.review_state === 'pending' || row.review_state === 'rejected')
+            ? html`<br><a href="/me/submissions/${row.id}/edit">${row.review_state === 'pending' ? html`Edit or withdraw<span class="visually-hidden"> “${row.title}”</span>` : html`Fix and resubmit<span class="visually-hidden"> “${row.title}”</span>`}</a>`
+            : ''}</td>
         ${showPoints ? html`<td><strong>${formatPoints(row.points)}</strong><br><span class="meta">${row.explanation}</span></td>` : ''}</tr>`,
     )}</tbody></table></div>`;
 }

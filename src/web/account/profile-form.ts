@@ -5,11 +5,32 @@ import type { Member } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
 import { updateProfile } from '../queries/accounts.js';
-import { formBody, page, redirect, text, type Route } from '../routing.js';
-import { countryDatalist, csrfField, field, problemsList } from '../views/components.js';
-import { countryName } from '../../domain/countries.js';
+import { z } from 'zod';
+import { formBody, page, redirect, type Route } from '../routing.js';
+import { countryDatalist, csrfField } from '../views/components.js';
+import { errorsFromProblems, errorSummary, formField, readForm, type FieldErrors } from '../views/forms.js';
+import { countryName, matchCountry } from '../../domain/countries.js';
 import { csrfToken } from '../session.js';
 import { actorOf, me } from './own.js';
+
+const FIELDS = ['name', 'country', 'company', 'bio', 'avatarUrl'] as const;
+const LABELS: Record<string, string> = { name: 'Full name', country: 'Country', company: 'Company', bio: 'About you', avatarUrl: 'Avatar image URL' };
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return value.length <= 2000 && new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export const profileSchema = z.object({
+  name: z.string().min(1, 'Enter your full name.').max(200, 'Your full name can be at most 200 characters.'),
+  country: z.string().refine((v) => !v || (v.length <= 100 && matchCountry(v) !== null), 'Pick your country from the list, or leave it empty.'),
+  company: z.string().max(200, 'The company can be at most 200 characters.'),
+  bio: z.string().max(4000, 'About you can be at most 4000 characters.'),
+  avatarUrl: z.string().refine((v) => !v || isHttpsUrl(v), 'Enter the avatar image as an https:// address, or leave it empty.'),
+});
 
 export function profileFormRoutes(context: WebContext): Route[] {
   return [
@@ -28,20 +49,15 @@ export function profileFormRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'save my profile',
       handler: async (request, reply) => {
-        const body = formBody(request);
-        const update = {
-          name: text(body, 'name'),
-          country: text(body, 'country') || null,
-          company: text(body, 'company') || null,
-          bio: text(body, 'bio') || null,
-          avatarUrl: text(body, 'avatarUrl') || null,
-        };
+        const form = readForm(profileSchema, formBody(request), FIELDS);
+        if (!form.ok) return profilePage(context, request, reply, me(request), form.values, form.errors, 400);
+        const values = form.values;
+        const update = { name: values.name, country: values.country || null, company: values.company || null, bio: values.bio || null, avatarUrl: values.avatarUrl || null };
         try {
           await updateProfile(context.wdb, me(request).id, update, actorOf(request));
         } catch (error) {
           if (error instanceof UserError) {
-            const draft = { ...me(request), name: update.name, country: update.country, company: update.company, bio: update.bio, avatar_url: update.avatarUrl };
-            return profilePage(context, request, reply, draft, error.message.split('; '), 400);
+            return profilePage(context, request, reply, me(request), values, errorsFromProblems(error.message.split('; '), { name: 'name', country: 'country', company: 'company', bio: 'bio', avatar: 'avatarUrl' }), 400);
           }
           throw error;
         }
@@ -52,19 +68,27 @@ export function profileFormRoutes(context: WebContext): Route[] {
   ];
 }
 
-function profilePage(context: WebContext, request: FastifyRequest, reply: FastifyReply, member: Member, problems: string[] = [], status = 200) {
+function profilePage(context: WebContext, request: FastifyRequest, reply: FastifyReply, member: Member, typed?: Record<string, string>, errors: FieldErrors = {}, status = 200) {
+  const values = typed ?? {
+    name: member.name,
+    country: member.country ? countryName(member.country) : (member.country_unmatched ?? ''),
+    company: member.company ?? '',
+    bio: member.bio ?? '',
+    avatarUrl: member.avatar_url ?? '',
+  };
+  const form = { values, errors };
   return page(context, request, reply, {
-    title: 'Edit profile',
-    main: html`<div class="narrow"><h1>Edit profile</h1>${problemsList(problems)}
-      <form method="post" action="/me/profile" class="card form">
+    title: Object.keys(errors).length ? 'Edit profile (please correct the form)' : 'Edit profile',
+    main: html`<div class="narrow"><h1>Edit profile</h1>${errorSummary(errors, LABELS)}
+      <form method="post" action="/me/profile" class="card form" novalidate>
         ${csrfField(csrfToken(context, request, reply))}
-        ${field({ name: 'name', label: 'Full name', value: member.name, required: true, maxlength: 200, autocomplete: 'name' })}
-        ${field({ name: 'country', label: 'Country', value: member.country ? countryName(member.country) : (member.country_unmatched ?? ''), maxlength: 100, autocomplete: 'country-name', list: 'country-names', hint: 'Type and pick your country from the list.' })}
+        ${formField({ name: 'name', label: LABELS.name!, required: true, maxlength: 200, autocomplete: 'name' }, form)}
+        ${formField({ name: 'country', label: LABELS.country!, maxlength: 100, autocomplete: 'country-name', list: 'country-names', hint: 'Type and pick your country from the list.' }, form)}
         ${countryDatalist()}
-        ${field({ name: 'company', label: 'Company', value: member.company, maxlength: 200, autocomplete: 'organization' })}
-        ${field({ name: 'bio', label: 'About you', type: 'textarea', value: member.bio, maxlength: 4000 })}
-        ${field({ name: 'avatarUrl', label: 'Avatar image URL', type: 'url', value: member.avatar_url, hint: 'An https address of a square image, e.g. https://github.com/yourlogin.png' })}
-        <p class="meta">Your handle @${member.handle} and email stay as they are; ask a program manager to change them. Links, privacy and emails: <a href="/me/settings">settings</a>.</p>
+        ${formField({ name: 'company', label: LABELS.company!, maxlength: 200, autocomplete: 'organization' }, form)}
+        ${formField({ name: 'bio', label: LABELS.bio!, type: 'textarea', maxlength: 4000 }, form)}
+        ${formField({ name: 'avatarUrl', label: LABELS.avatarUrl!, type: 'url', hint: 'An https address of a square image, e.g. https://github.com/yourlogin.png' }, form)}
+        <p class="meta">Your handle @${member.handle} and email stay as they are; a program manager can change them for you (a new email is confirmed from that address). Links, privacy and emails: <a href="/me/settings">settings</a>.</p>
         <button type="submit">Save profile</button>
       </form></div>`,
   }, status);

@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: '/manage/sync', label: 'Sources' },
   { href: '/manage/rules', label: 'Rules' },
   { href: '/manage/awards', label: 'Awards' },
+  { href: '/manage/reports', label: 'Reports' },
   { href: '/manage/audit', label: 'Audit log' },
   { href: '/manage/exports', label: 'Exports' },
   { href: '/manage/countries', label: 'Countries' },

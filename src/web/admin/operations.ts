@@ -66,7 +66,7 @@ export function operationsRoutes(context: WebContext): Route[] {
           main: html`${adminNav('/manage')}<h1>Manager console</h1>
             <dl class="stats">
               <div><dt>Waiting for review</dt><dd><a href="/manage/reviews">${Number(pending.n)}</a></dd></div>
-              <div><dt>Unverified identities</dt><dd><a href="/manage/members">${Number(unverified.n)}</a></dd></div>
+              <div><dt>Unverified identities</dt><dd><a href="/manage/members?unverified=yes">${Number(unverified.n)}</a></dd></div>
               <div><dt>Failed notifications</dt><dd>${Number(failed.n)}</dd></div>
             </dl>`,
         });

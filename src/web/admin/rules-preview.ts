@@ -9,7 +9,8 @@ import { rankStandings, tallyStandings, type RankedStanding } from '../../domain
 import { rulesVersions } from '../../domain/rules.js';
 import { scoreWithCaps } from '../../domain/scoring.js';
 import { addDays } from '../../domain/dates.js';
-import { queryStandings } from '../../store/standings.js';
+import { queryStandings, standingsCycle } from '../../store/standings.js';
+import { previewStandings } from '../../store/standings-preview.js';
 import type { WebContext } from '../context.js';
 
 export type DiffLine = { kind: 'same' | 'added' | 'removed'; text: string };
@@ -101,6 +102,17 @@ export interface LeaderboardEffect {
 }
 
 export async function leaderboardEffect(context: WebContext, proposed: ProgramConfig, year: number, top = 25): Promise<LeaderboardEffect> {
+  const cycle = awardCycle(context.config.awards, year);
+  // From the maintained standings and the change's own rows when they are built for this cycle.
+  const maintained = await standingsCycle(context.db);
+  if (maintained.start === context.config.awards.cycle.start && maintained.end === context.config.awards.cycle.end) {
+    return { year, ...(await previewStandings(context.db, context.config, proposed, cycle, top)) };
+  }
+  return leaderboardEffectByDomain(context, proposed, year, top);
+}
+
+/** The reference: every contribution of the cycle scored again with the domain functions. */
+export async function leaderboardEffectByDomain(context: WebContext, proposed: ProgramConfig, year: number, top = 25): Promise<LeaderboardEffect> {
   const cycle = awardCycle(context.config.awards, year);
   // A week either side, so weekly caps at the edges of the cycle see their neighbours.
   const from = new Date(`${addDays(cycle.start, -7)}T00:00:00Z`);

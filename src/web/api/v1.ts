@@ -286,6 +286,9 @@ export function apiRoutes(context: WebContext): Route[] {
           `web:${member.handle}`,
           context.today(),
         );
+        await context.notifier
+          .webhook('submission.created', String(row.id), { id: row.id, handle: member.handle, kind: row.kind, category: row.category, title: row.title, url: row.url, occurredOn: str('date'), reviewUrl: `${context.baseUrl}/manage/reviews/${row.id}` })
+          .catch((error: Error) => request.log.warn({ err: error.message }, 'submission.created webhook not sent'));
         reply.code(201);
         return { data: { ...contributionJson(context, row, request.viewer), reviewState: row.review_state } };
       },

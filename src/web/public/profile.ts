@@ -3,6 +3,7 @@
 import { CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
 import { PLATFORM_LABELS, type Platform } from '../../domain/identities.js';
 import { findMember } from '../../store/members.js';
+import { handleAlias } from '../../store/member-console.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, externalLink, html } from '../html.js';
@@ -36,7 +37,12 @@ export function profileRoutes(context: WebContext): Route[] {
         const years = await yearsWithData(context);
         const year = yearInRange(queryOf(request).year, years, thisYear);
         const profile = await loadProfile(context, handle ?? '', year);
-        if (!profile) throw notFound(`no ambassador with the handle "${handle}"`);
+        if (!profile) {
+          // A former handle (changed in the console) redirects to the current one.
+          const current = await handleAlias(context.db, handle ?? '');
+          if (current) return reply.code(301).header('location', `/ambassadors/${current}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`).send();
+          throw notFound(`no ambassador with the handle "${handle}"`);
+        }
         const [settings, awards] = await Promise.all([memberSettings(context.db, profile.member.id), memberAwards(context.db, profile.member.id)]);
         const member = visibleMember(profile.member, settings, request.viewer);
         const status = profile.status ? { ...profile.status, status: statusFor(context, request.viewer, member.id, profile.status.status) } : undefined;

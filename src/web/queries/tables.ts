@@ -51,12 +51,15 @@ export interface NotificationsTable {
   channel: 'email' | 'webhook';
   member_id: number | null;
   recipient: string;
-  status: 'sent' | 'failed';
+  /** pending (due at next_attempt_at), sending (leased until claimed_until), sent, failed (gave up). */
+  status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: ColumnType<number, number | undefined, number>;
   error: string | null;
   payload: Json;
   created_at: CreatedAt;
   sent_at: Date | null;
+  next_attempt_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  claimed_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface WebDatabase extends Database {

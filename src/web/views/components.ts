@@ -125,7 +125,7 @@ export function select(options: {
     <label for="${id}">${options.label}</label>
     ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : ''}
     ${options.error ? html`<p class="error" id="${id}-error">${options.error}</p>` : ''}
-    <select id="${id}" name="${options.name}"${options.required ? html` required` : ''}${options.hint ? html` aria-describedby="${id}-hint"` : ''}>
+    <select${attrs({ id, name: options.name, required: options.required, 'aria-invalid': options.error ? 'true' : null, 'aria-describedby': [options.hint ? `${id}-hint` : null, options.error ? `${id}-error` : null].filter(Boolean).join(' ') || null })}>
       ${options.choices.map((c) => html`<option value="${c.value}"${c.value === (options.value ?? '') ? html` selected` : ''}>${c.label}</option>`)}
     </select>
   </div>`;

@@ -1,0 +1,222 @@
+// The maintained standings (migration 0070) equal a recomputation from contributions after any
+// history of writes, on both engines; and the check finds the difference when one maintenance
+// path is switched off.
+import { sql } from 'kysely';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../src/domain/categories.js';
+import { rulesVersions } from '../../src/domain/rules.js';
+import { scoreWithCaps } from '../../src/domain/scoring.js';
+import { decideReview, submitContribution, upsertContributions } from '../../src/store/contributions.js';
+import { linkIdentity, verifyIdentity } from '../../src/store/identities.js';
+import { addMember, changeMemberState, removeMember, setMemberFlags } from '../../src/store/members.js';
+import { rescoreAll } from '../../src/store/rescore.js';
+import { aggregateStandings, queryStandings, setStandingsCycle } from '../../src/store/standings.js';
+import { verifyStandings } from '../../src/store/standings-verify.js';
+import { mergeMembers } from '../../src/web/queries/accounts.js';
+import { webDb } from '../../src/web/queries/tables.js';
+import { configWith } from '../domain/fixtures.js';
+import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
+
+const base = configWith();
+// A dated change (from a Wednesday) that also caps blog posts: capped scopes widen to weeks.
+const changed = configWith({ scoring: { changes: [{ effectiveFrom: '2026-07-01', points: { blogPost: 7, talk: 3 }, caps: { blogPost: { perWeek: 1 } } }] } });
+const KINDS = ['blogPost', 'talk', 'answerPosted', 'pullRequestMerged', 'documentationMerged', 'issueReported', 'mentoring'];
+const SUBMITTABLE = Object.entries(base.kinds).filter(([, k]) => k.submittable).map(([kind, k]) => ({ kind, category: k.category }));
+
+type Step =
+  | { op: 'upsert'; who: number; kind: number; day: number; pending: boolean; again: boolean }
+  | { op: 'submit'; who: number; reviewer: number; kind: number; day: number; approve: boolean }
+  | { op: 'release'; who: number; day: number }
+  | { op: 'rescore'; changed: boolean }
+  | { op: 'merge'; keep: number; duplicate: number }
+  | { op: 'erase'; who: number }
+  | { op: 'flag'; who: number; bot: boolean; staff: boolean }
+  | { op: 'state'; who: number; suspend: boolean };
+
+const who = fc.integer({ min: 0, max: 5 });
+// Days from 2025-12-20 to 2027-01-10: histories cross the years' edges.
+const day = fc.integer({ min: 0, max: 386 });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ op: fc.constant('upsert' as const), who, kind: fc.nat(KINDS.length - 1), day, pending: fc.boolean(), again: fc.boolean() }),
+  fc.record({ op: fc.constant('submit' as const), who, reviewer: who, kind: fc.nat(SUBMITTABLE.length - 1), day, approve: fc.boolean() }),
+  fc.record({ op: fc.constant('release' as const), who, day }),
+  fc.record({ op: fc.constant('rescore' as const), changed: fc.boolean() }),
+  fc.record({ op: fc.constant('merge' as const), keep: who, duplicate: who }),
+  fc.record({ op: fc.constant('erase' as const), who }),
+  fc.record({ op: fc.constant('flag' as const), who, bot: fc.boolean(), staff: fc.boolean() }),
+  fc.record({ op: fc.constant('state' as const), who, suspend: fc.boolean() }),
+);
+
+const dateOf = (offset: number, hour = 12) => new Date(Date.UTC(2025, 11, 20 + offset, hour)).toISOString();
+
+describe.each(ENGINES)('maintained standings on %s', (engine) => {
+  let store: TestStore;
+  let run = 0;
+  let config = base;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  async function apply(members: { id: number; handle: string }[], steps: Step[]): Promise<void> {
+    const db = store.db;
+    let n = 0;
+    const alive = async (index: number) => {
+      const member = members[index];
+      if (!member) return null;
+      const row = await db.selectFrom('members').select(['id', 'handle']).where('id', '=', member.id).executeTakeFirst();
+      return row ?? null;
+    };
+    for (const s of steps) {
+      n += 1;
+      const id = `${run}-${n}`;
+      if (s.op === 'upsert') {
+        const m = await alive(s.who);
+        if (!m) continue;
+        const input = {
+          memberId: m.id, source: 'prop', externalId: s.again ? `${run}-same` : id, kind: KINDS[s.kind]!, title: id, url: null,
+          occurredAt: dateOf(s.day, n % 24), reviewState: s.pending ? ('pending' as const) : ('counted' as const),
+          metadata: { accepted: n % 2 === 0, score: n % 5, labels: n % 3 === 0 ? ['Award: complex'] : [] },
+        };
+        // `again` rewrites one external id: its date, kind and member move.
+        await upsertContributions(db, config, [input]);
+      } else if (s.op === 'submit') {
+        const m = await alive(s.who);
+        const reviewer = await alive(s.reviewer);
+        if (!m) continue;
+        const kind = SUBMITTABLE[s.kind]!;
+        const row = await submitContribution(db, config, { memberId: m.id, category: kind.category, kind: kind.kind, title: id, url: `https://example.org/${id}`, date: dateOf(s.day).slice(0, 10) }, 'test', '2027-12-31');
+        if (reviewer && reviewer.id !== m.id) {
+          await decideReview(db, config, row.id, { approve: s.approve, reason: s.approve ? null : 'not a talk', reviewerId: reviewer.id }, 'test');
+        }
+      } else if (s.op === 'release') {
+        const m = await alive(s.who);
+        if (!m) continue;
+        const identity = await linkIdentity(db, m.id, { platform: 'github', externalId: `gh${id}` }, {}, 'test');
+        await upsertContributions(db, config, [
+          { memberId: m.id, source: 'prop', externalId: `${id}-waits`, kind: 'pullRequestMerged', title: id, url: null, occurredAt: dateOf(s.day), reviewState: 'pending', metadata: { awaitsIdentity: String(identity.id) } },
+        ]);
+        await verifyIdentity(db, m.id, { platform: 'github', externalId: `gh${id}` }, 'test', 'test');
+      } else if (s.op === 'rescore') {
+        config = s.changed ? changed : base;
+        await rescoreAll(db, config, { chunkSize: 2 });
+      } else if (s.op === 'merge') {
+        const keep = await alive(s.keep);
+        const duplicate = await alive(s.duplicate);
+        if (!keep || !duplicate || keep.id === duplicate.id) continue;
+        await mergeMembers(webDb(db), config, keep.handle, duplicate.handle, 'same person', 'test', { byAdmin: true });
+      } else if (s.op === 'erase') {
+        const m = await alive(s.who);
+        if (m) await removeMember(db, m.handle, 'test');
+      } else if (s.op === 'flag') {
+        const m = await alive(s.who);
+        if (m) await setMemberFlags(db, m.handle, { isBot: s.bot, isStaff: s.staff }, 'test');
+      } else {
+        const m = await alive(s.who);
+        if (!m) continue;
+        const state = await db.selectFrom('members').select('state').where('id', '=', m.id).executeTakeFirstOrThrow();
+        const target = s.suspend ? 'suspended' : 'registered';
+        if (state.state !== target) await changeMemberState(db, m.handle, { state: target, reason: 'test', effectiveOn: '2026-06-01' }, 'test');
+      }
+    }
+  }
+
+  it(
+    'equals a recomputation from contributions after random histories of writes',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
+          run += 1;
+          const members = [];
+          for (let i = 0; i < 6; i += 1) {
+            members.push(await addMember(store.db, { handle: `r${run}m${i}`, name: `R${run} M${i}`, email: `r${run}m${i}@example.org`, joinedAt: '2025-06-01' }, 'test'));
+          }
+          await apply(members, steps);
+          const check = await verifyStandings(store.db);
+          expect(check.differences).toEqual([]);
+          // Scoped rescores leave every row as a full scoring under the current rules would.
+          const rows = await store.db.selectFrom('contributions').selectAll().execute();
+          const expected = scoreWithCaps(rulesVersions(config), rows.map((row) => ({
+            id: row.id, memberId: row.member_id, kind: row.kind, occurredAt: row.occurred_at, metadata: row.metadata,
+            takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
+          })));
+          for (const row of rows) {
+            const score = expected.get(row.id)!;
+            expect({ id: row.id, points: row.points, explanation: row.explanation }).toEqual({ id: row.id, points: score.points, explanation: score.explanation });
+          }
+          for (const year of [2025, 2026, 2027]) {
+            const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+            expect(await queryStandings(store.db, period)).toEqual(await aggregateStandings(store.db, period));
+          }
+        }),
+        { numRuns: engine === 'pglite' ? 12 : 20, seed: 1307 },
+      );
+      // The read path agrees with the reference for every category and a page in the middle.
+      for (const category of CATEGORIES) {
+        const period = { from: '2026-01-01', to: '2026-12-31', category };
+        expect(await queryStandings(store.db, period)).toEqual(await aggregateStandings(store.db, period));
+      }
+      const page = { from: '2026-01-01', to: '2026-12-31', limit: 3, offset: 2 };
+      expect(await queryStandings(store.db, page)).toEqual(await aggregateStandings(store.db, page));
+      const someone = (await aggregateStandings(store.db, { from: '2026-01-01', to: '2026-12-31' })).rows.at(-1);
+      if (someone) {
+        const one = { from: '2026-01-01', to: '2026-12-31', memberIds: [someone.memberId] };
+        expect(await queryStandings(store.db, one)).toEqual(await aggregateStandings(store.db, one));
+      }
+    },
+    600_000,
+  );
+
+  it('follows another award cycle when the config has one', async () => {
+    expect(await setStandingsCycle(store.db, { start: '02-01', end: '12-31' })).toBe(true);
+    expect((await verifyStandings(store.db)).differences).toEqual([]);
+    const cycle = { from: '2026-02-01', to: '2026-12-31' };
+    expect(await queryStandings(store.db, cycle)).toEqual(await aggregateStandings(store.db, cycle));
+    expect(await setStandingsCycle(store.db, { start: '01-01', end: '12-31' })).toBe(true);
+    expect((await verifyStandings(store.db)).differences).toEqual([]);
+  }, 300_000);
+
+  it('finds the difference when a maintenance path is switched off', async () => {
+    const db = store.db;
+    const jane = await addMember(db, { handle: `off${engine}`, name: 'Off', email: `off${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
+    const talk = await submitContribution(db, base, { memberId: jane.id, category: 'events', kind: 'talk', title: 'A talk', url: 'https://example.org/off', date: '2026-05-01' }, 'test', '2026-12-31');
+    const reviewer = await addMember(db, { handle: `rev${engine}`, name: 'Rev', email: `rev${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
+    expect((await verifyStandings(db)).differences).toEqual([]);
+
+    // Review approvals are updates: without the update trigger the approved talk is missing.
+    await sql`alter table contributions disable trigger standings_contributions_update`.execute(db);
+    await decideReview(db, base, talk.id, { approve: true, reviewerId: reviewer.id }, 'test');
+    await sql`alter table contributions enable trigger standings_contributions_update`.execute(db);
+    const missing = (await verifyStandings(db)).differences;
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing[0]).toMatchObject({ memberId: jane.id, cycleYear: 2026, maintained: null });
+
+    // Repaired, then the members path: a bot flag that the table does not hear of.
+    await sql`select standings_refresh(array[${jane.id}::int], array[2026])`.execute(db);
+    expect((await verifyStandings(db)).differences).toEqual([]);
+    await sql`alter table members disable trigger standings_members_update`.execute(db);
+    await setMemberFlags(db, jane.handle, { isBot: true }, 'test');
+    await sql`alter table members enable trigger standings_members_update`.execute(db);
+    const listed = (await verifyStandings(db)).differences;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed[0]!.maintained).toMatchObject({ listed: true });
+    expect(listed[0]!.recomputed).toMatchObject({ listed: false });
+    await setMemberFlags(db, jane.handle, { isBot: false }, 'test');
+    expect((await verifyStandings(db)).differences).toEqual([]);
+
+    // And inserts and deletes.
+    await sql`alter table contributions disable trigger standings_contributions_insert`.execute(db);
+    // (a direct insert: upsertContributions rescores afterwards, and the update trigger would mend it)
+    await db.insertInto('contributions').values({ member_id: jane.id, source: 'prop', external_id: 'off-insert', kind: 'blogPost', category: 'content', title: 'x', url: null, occurred_at: '2026-06-01T10:00:00Z', review_state: 'counted', points: 5 }).execute();
+    await sql`alter table contributions enable trigger standings_contributions_insert`.execute(db);
+    expect((await verifyStandings(db)).differences.length).toBeGreaterThan(0);
+    await sql`select standings_refresh(array[${jane.id}::int], array[2026])`.execute(db);
+    await sql`alter table contributions disable trigger standings_contributions_delete`.execute(db);
+    await db.deleteFrom('contributions').where('external_id', '=', 'off-insert').execute();
+    await sql`alter table contributions enable trigger standings_contributions_delete`.execute(db);
+    expect((await verifyStandings(db)).differences.length).toBeGreaterThan(0);
+  }, 300_000);
+});
