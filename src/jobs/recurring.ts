@@ -16,6 +16,8 @@ import { catchUpTick, lastFullRuns, plannedSources, scheduleEnabled, type Schedu
 import type { ScheduleSpec } from '../sync/schedule-spec.js';
 import { webDb } from '../web/queries/tables.js';
 import { previousTick } from './ticks.js';
+import { alertsJob, OPERATIONS_SCHEDULES, retentionJob } from '../ops/jobs.js';
+import { scheduleSpec } from '../sync/schedule-spec.js';
 
 /** The pino methods jobs log with (Fastify's `app.log` and pino loggers fit). */
 export interface JobLog {
@@ -144,4 +146,12 @@ export const RECURRING_JOBS: RecurringJob[] = [
   single('purge_sign_in_state', () => every(3600), async (context) => purgeExpiredSignInState(context.store.db, context.now())),
   // Rate-limit windows that ended more than a day ago.
   single('purge_rate_limits', () => every(3600), async (context) => ({ deleted: await purgeRateLimits(context.store.db, new Date(context.now().getTime() - 86_400_000)) })),
+  // Retention (src/ops/retention.ts): old notifications, run records, validators, the audit log if set.
+  single('retention', () => scheduleSpec(OPERATIONS_SCHEDULES.retention), async (context) => {
+    const outcome = await retentionJob(context.store.db, context.config, context.now());
+    context.log.info({ ...outcome }, 'retention done');
+    return outcome;
+  }),
+  // Alerts (src/ops/alerts.ts): a source failing N runs in a row, a stuck queue; once per incident.
+  single('alerts', () => scheduleSpec(OPERATIONS_SCHEDULES.alerts), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log), { retryLimit: 0 }),
 ];

@@ -11,8 +11,8 @@ import { parseOperationsSettings } from './settings.js';
 
 /** Cron patterns (UTC) for the recurring jobs: retention at a quiet hour, alerts every five minutes. */
 export const OPERATIONS_SCHEDULES = {
-  'operations.retention': '17 3 * * *',
-  'operations.alerts': '*/5 * * * *',
+  retention: '17 3 * * *',
+  alerts: '*/5 * * * *',
 } as const;
 
 export function retentionJob(db: Kysely<Database>, config: ProgramConfig, now: Date): Promise<RetentionOutcome> {
