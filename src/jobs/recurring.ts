@@ -17,6 +17,7 @@ import type { ScheduleSpec } from '../sync/schedule-spec.js';
 import { webDb } from '../web/queries/tables.js';
 import { previousTick } from './ticks.js';
 import { alertsJob, OPERATIONS_SCHEDULES, retentionJob } from '../ops/jobs.js';
+import { queueSchema } from './queue.js';
 import { scheduleSpec } from '../sync/schedule-spec.js';
 
 /** The pino methods jobs log with (Fastify's `app.log` and pino loggers fit). */
@@ -153,5 +154,5 @@ export const RECURRING_JOBS: RecurringJob[] = [
     return outcome;
   }),
   // Alerts (src/ops/alerts.ts): a source failing N runs in a row, a stuck queue; once per incident.
-  single('alerts', () => scheduleSpec(OPERATIONS_SCHEDULES.alerts), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log), { retryLimit: 0 }),
+  single('alerts', () => scheduleSpec(OPERATIONS_SCHEDULES.alerts), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), { log: context.log, queueSchema: queueSchema(context.store) }), { retryLimit: 0 }),
 ];

@@ -19,6 +19,12 @@ export function retentionJob(db: Kysely<Database>, config: ProgramConfig, now: D
   return runRetention(db, parseOperationsSettings(config.operations).retention, now);
 }
 
-export function alertsJob(db: Kysely<Database>, config: ProgramConfig, notifier: Notifier, now: Date, log?: AlertDeps['log']): Promise<AlertOutcome> {
-  return checkAlerts(db, { notifier, settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, ...(log ? { log } : {}) }, now);
+export function alertsJob(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  notifier: Notifier,
+  now: Date,
+  options: { log?: AlertDeps['log']; queueSchema?: string } = {},
+): Promise<AlertOutcome> {
+  return checkAlerts(db, { notifier, settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, ...options }, now);
 }

@@ -85,10 +85,10 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) =>
       withContext(globals(), async ({ store, config }) => {
-        const [{ checkAlerts }, { commandNotifier }] = await Promise.all([import('../../ops/alerts.js'), import('../notifier.js')]);
+        const [{ checkAlerts }, { commandNotifier }, { queueSchema }] = await Promise.all([import('../../ops/alerts.js'), import('../notifier.js'), import('../../jobs/queue.js')]);
         const outcome = await checkAlerts(
           store.db,
-          { notifier: commandNotifier(config, store), settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name },
+          { notifier: commandNotifier(config, store), settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, queueSchema: queueSchema(store) },
           new Date(),
         );
         if (options.json) {
