@@ -10,7 +10,6 @@ import type { Notifier } from '../notify/notifier.js';
 import { parseNotificationSettings } from '../notify/settings.js';
 import type { Store } from '../store/db.js';
 import { sendManagersDigest } from '../notify/digest.js';
-import { alertsJob, OPERATIONS_SCHEDULES, retentionJob } from '../ops/jobs.js';
 import { purgeRateLimits } from '../store/rate-limits.js';
 import { purgeExpiredSignInState } from '../store/sessions.js';
 import type { RunRecord } from '../sync/engine.js';
@@ -18,6 +17,9 @@ import { catchUpTick, lastFullRuns, plannedSources, scheduleEnabled, type Schedu
 import type { ScheduleSpec } from '../sync/schedule-spec.js';
 import { webDb } from '../web/queries/tables.js';
 import { previousTick } from './ticks.js';
+import { alertsJob, OPERATIONS_SCHEDULES, retentionJob } from '../ops/jobs.js';
+import { queueSchema } from './queue.js';
+import { scheduleSpec } from '../sync/schedule-spec.js';
 
 /** The pino methods jobs log with (Fastify's `app.log` and pino loggers fit). */
 export interface JobLog {
@@ -149,10 +151,14 @@ export const RECURRING_JOBS: RecurringJob[] = [
   recurringJob('purge_sign_in_state', () => every(3600), async (context) => purgeExpiredSignInState(context.store.db, context.now())),
   // Rate-limit windows that ended more than a day ago.
   recurringJob('purge_rate_limits', () => every(3600), async (context) => ({ deleted: await purgeRateLimits(context.store.db, new Date(context.now().getTime() - 86_400_000)) })),
-  // Retention (operations.retention): old notifications, run records, validators, audit rows.
-  recurringJob('retention', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.retention'], text: 'daily' }), async (context) => retentionJob(context.store.db, context.config, context.now())),
-  // Alerts: a source failing run after run, or a stuck queue; once per incident.
-  recurringJob('alerts', () => ({ kind: 'cron', pattern: OPERATIONS_SCHEDULES['operations.alerts'], text: 'every 5 minutes' }), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), context.log)),
+  // Retention (src/ops/retention.ts): old notifications, run records, validators, the audit log if set.
+  recurringJob('retention', () => scheduleSpec(OPERATIONS_SCHEDULES.retention), async (context) => {
+    const outcome = await retentionJob(context.store.db, context.config, context.now());
+    context.log.info({ ...outcome }, 'retention done');
+    return outcome;
+  }),
+  // Alerts (src/ops/alerts.ts): a source failing N runs in a row, a stuck queue; once per incident.
+  recurringJob('alerts', () => scheduleSpec(OPERATIONS_SCHEDULES.alerts), async (context) => alertsJob(context.store.db, context.config, context.notifier, context.now(), { log: context.log, queueSchema: queueSchema(context.store) }), { retryLimit: 0 }),
   // The managers' daily digest (once per manager per day, keyed by date).
   recurringJob('managers_digest', () => ({ kind: 'cron', pattern: '0 7 * * *', text: 'daily' }), async (context) => {
     const { content, outcomes } = await sendManagersDigest(context.store.db, { notifier: context.notifier, config: context.config }, context.now());

@@ -17,6 +17,8 @@ export interface AlertDeps {
   notifier: Notifier;
   settings: AlertSettings;
   programName: string;
+  /** The schema of the job queue's tables (src/jobs/queue.ts `queueSchema`). */
+  queueSchema?: string;
   log?: { warn(details: object, message: string): void; info(details: object, message: string): void };
 }
 
@@ -39,7 +41,7 @@ export interface AlertOutcome {
 }
 
 /** What is wrong right now, read from the database. */
-export async function currentIncidents(db: Kysely<Database>, settings: AlertSettings, now: Date): Promise<Incident[]> {
+export async function currentIncidents(db: Kysely<Database>, settings: AlertSettings, now: Date, queueSchema?: string): Promise<Incident[]> {
   const incidents: Incident[] = [];
   for (const streak of await sourceStreaks(db)) {
     if (streak.failures < settings.sourceFailures) continue;
@@ -50,7 +52,7 @@ export async function currentIncidents(db: Kysely<Database>, settings: AlertSett
       details: { source: streak.source, failures: streak.failures, lastError: streak.lastError, lastSuccessAt: streak.lastSuccessAt?.toISOString() ?? null },
     });
   }
-  const queue = await jobQueueState(db, now);
+  const queue = await jobQueueState(db, now, queueSchema);
   const oldest = queue.waiting.reduce((max, row) => Math.max(max, row.oldestSeconds), 0);
   if (oldest >= settings.queueStuckMinutes * 60) {
     const stuck = queue.waiting.filter((row) => row.oldestSeconds >= settings.queueStuckMinutes * 60);
@@ -75,7 +77,7 @@ function alertMessage(programName: string, incident: Incident): Message {
 }
 
 export async function checkAlerts(db: Kysely<Database>, deps: AlertDeps, now: Date): Promise<AlertOutcome> {
-  const incidents = await currentIncidents(db, deps.settings, now);
+  const incidents = await currentIncidents(db, deps.settings, now, deps.queueSchema);
   const opened: string[] = [];
   for (const incident of incidents) {
     // Opens the incident, or reopens a resolved one; an open one is left as it is (no row back).

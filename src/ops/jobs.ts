@@ -11,14 +11,20 @@ import { parseOperationsSettings } from './settings.js';
 
 /** Cron patterns (UTC) for the recurring jobs: retention at a quiet hour, alerts every five minutes. */
 export const OPERATIONS_SCHEDULES = {
-  'operations.retention': '17 3 * * *',
-  'operations.alerts': '*/5 * * * *',
+  retention: '17 3 * * *',
+  alerts: '*/5 * * * *',
 } as const;
 
 export function retentionJob(db: Kysely<Database>, config: ProgramConfig, now: Date): Promise<RetentionOutcome> {
   return runRetention(db, parseOperationsSettings(config.operations).retention, now);
 }
 
-export function alertsJob(db: Kysely<Database>, config: ProgramConfig, notifier: Notifier, now: Date, log?: AlertDeps['log']): Promise<AlertOutcome> {
-  return checkAlerts(db, { notifier, settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, ...(log ? { log } : {}) }, now);
+export function alertsJob(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  notifier: Notifier,
+  now: Date,
+  options: { log?: AlertDeps['log']; queueSchema?: string } = {},
+): Promise<AlertOutcome> {
+  return checkAlerts(db, { notifier, settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, ...options }, now);
 }

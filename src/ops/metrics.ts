@@ -24,6 +24,8 @@ export interface MetricsOptions {
   /** operations.metricsToken; without it /metrics is open (keep it off the public internet). */
   token?: string;
   now?: () => Date;
+  /** The schema of the job queue's tables (src/jobs/queue.ts `queueSchema`). */
+  queueSchema?: string;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -89,12 +91,12 @@ export function metricsRegistry(options: MetricsOptions): { registry: Registry; 
     for (const quota of await upstreamQuotas(db)) g.set({ host: quota.host }, quota.observedAt.getTime() / 1000);
   });
   gauge('ambassador_job_queue_depth', 'Jobs due and waiting in the job queue, by queue (0 without a queue)', ['queue'], async (g) => {
-    const state = await jobQueueState(db, now());
+    const state = await jobQueueState(db, now(), options.queueSchema);
     g.set({ queue: 'all' }, state.waiting.reduce((sum, row) => sum + row.jobs, 0));
     for (const row of state.waiting) g.set({ queue: row.queue }, row.jobs);
   });
   gauge('ambassador_job_queue_oldest_waiting_seconds', 'Age of the oldest job due and not started, by queue', ['queue'], async (g) => {
-    const state = await jobQueueState(db, now());
+    const state = await jobQueueState(db, now(), options.queueSchema);
     g.set({ queue: 'all' }, Math.max(0, ...state.waiting.map((row) => row.oldestSeconds)));
     for (const row of state.waiting) g.set({ queue: row.queue }, row.oldestSeconds);
   });

@@ -1,6 +1,6 @@
 // What the operator's tools read from the database — the same truths whichever instance asks:
 // sync runs per source and the current failure streaks, contributions stored, upstream quotas,
-// the job queue (pg-boss's table, when the queue exists), the notification backlog and open
+// the job queue (pg-boss's table, once the queue exists), the notification backlog and open
 // alerts. /metrics and the alert check both read these.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -64,16 +64,23 @@ export interface QueueState {
   active: number;
 }
 
-/** pg-boss keeps its jobs in pgboss.job: `created`/`retry` jobs whose start_after has come are waiting. */
-export async function jobQueueState(db: Kysely<Database>, now: Date): Promise<QueueState> {
-  const exists = await sql<{ found: string | null }>`select to_regclass('pgboss.job')::text as found`.execute(db);
+/** The schema pg-boss's tables are in when none is given (src/jobs/queue.ts `queueSchema`). */
+export const DEFAULT_QUEUE_SCHEMA = 'ambassador_jobs';
+
+/**
+ * pg-boss keeps its jobs in `<schema>.job`: `created`/`retry` jobs whose start_after has come
+ * are waiting. Before the queue's first start the table does not exist: no queue, nothing waits.
+ */
+export async function jobQueueState(db: Kysely<Database>, now: Date, schema: string = DEFAULT_QUEUE_SCHEMA): Promise<QueueState> {
+  const exists = await sql<{ found: string | null }>`select to_regclass(quote_ident(${schema}) || '.job')::text as found`.execute(db);
   if (!exists.rows[0]?.found) return { present: false, waiting: [], active: 0 };
+  const table = sql.table(`${schema}.job`);
   const waiting = await sql<{ name: string; jobs: number | string; oldest: Date | string }>`
-    select name, count(*) as jobs, min(start_after) as oldest from pgboss.job
+    select name, count(*) as jobs, min(start_after) as oldest from ${table}
     where state in ('created', 'retry') and start_after <= ${now}
     group by name order by name
   `.execute(db);
-  const active = await sql<{ n: number | string }>`select count(*) as n from pgboss.job where state = 'active'`.execute(db);
+  const active = await sql<{ n: number | string }>`select count(*) as n from ${table} where state = 'active'`.execute(db);
   return {
     present: true,
     waiting: waiting.rows.map((row) => ({ queue: row.name, jobs: Number(row.jobs), oldestSeconds: Math.max(0, (now.getTime() - new Date(row.oldest).getTime()) / 1000) })),

@@ -48,6 +48,7 @@ import { refuseMalformedInput } from './malformed-input.js';
 import { checkCsrf, loadViewer, parseCookies, SESSION_COOKIE } from './session.js';
 import { registerMetrics } from '../ops/metrics.js';
 import { parseOperationsSettings } from '../ops/settings.js';
+import { queueSchema } from '../jobs/queue.js';
 
 export type { AppContext } from './context.js';
 
@@ -156,7 +157,7 @@ export async function buildApp(appContext: AppContext): Promise<FastifyInstance>
   });
 
   // /metrics and the latency of every route after this line (src/ops/metrics.ts).
-  registerMetrics(app, { db: context.db, token: parseOperationsSettings(context.config.operations).metricsToken, now: context.now });
+  registerMetrics(app, { db: context.db, token: parseOperationsSettings(context.config.operations).metricsToken, now: context.now, queueSchema: queueSchema(context.store) });
 
   const assets = loadAssets();
   app.get('/assets/:file', async (request, reply) => {

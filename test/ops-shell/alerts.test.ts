@@ -10,6 +10,7 @@ import { defaultConfig } from '../../src/domain/config.js';
 import type { OutgoingEmail } from '../../src/notify/mailer.js';
 import { createNotifier } from '../../src/notify/notifier.js';
 import { parseNotificationSettings } from '../../src/notify/settings.js';
+import { openQueue, queueSchema } from '../../src/jobs/queue.js';
 import { checkAlerts, type AlertDeps } from '../../src/ops/alerts.js';
 import { parseOperationsSettings } from '../../src/ops/settings.js';
 import { addMember } from '../../src/store/members.js';
@@ -44,6 +45,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
   let store: TestStore | undefined;
   let hook: Awaited<ReturnType<typeof receiver>> | undefined;
   afterEach(async () => {
+    if (store?.schema) await sql`drop schema if exists ${sql.id(queueSchema(store))} cascade`.execute(store.db);
     await store?.dispose();
     await hook?.close();
     store = undefined;
@@ -94,7 +96,7 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
     expect(hook.received).toHaveLength(2);
   });
 
-  it.runIf(engine === 'pglite')('alerts when the oldest due job has waited too long', async () => {
+  it('alerts when the oldest due job has waited too long', async () => {
     store = await freshStore(engine);
     const { db } = store;
     await addMember(db, { handle: 'root', name: 'Root Admin', email: 'root@example.org', joinedAt: '2025-01-01', role: 'admin' }, 'test');
@@ -104,17 +106,26 @@ describe.each(ENGINES)('alerts on %s', (engine) => {
       settings: parseOperationsSettings({ alerts: { queueStuckMinutes: 30 } }).alerts,
       programName: 'Ambassadors',
     };
-    // No queue table yet: nothing to say.
+    deps.queueSchema = queueSchema(store);
+    // No queue yet: nothing to say.
     expect(await checkAlerts(db, deps, NOW)).toMatchObject({ open: [] });
-    // pg-boss's table as far as the check reads it (this PGlite database is this test's alone).
-    await sql`create schema pgboss`.execute(db);
-    await sql`create table pgboss.job (name text not null, state text not null, start_after timestamptz not null, created_on timestamptz not null default now())`.execute(db);
-    await sql`insert into pgboss.job (name, state, start_after) values ('sync.feeds', 'created', ${minutes(-20)})`.execute(db);
+    // The real job queue, with a job due 20 minutes ago that no worker takes.
+    const queue = await openQueue(store, { supervise: false });
+    let jobId: string | null;
+    try {
+      await queue.createQueue('sync_feeds');
+      jobId = await queue.send('sync_feeds', {}, { startAfter: minutes(-20) });
+    } finally {
+      queue.detach();
+      await queue.stop({ graceful: false, wait: true, close: false }).catch(() => undefined);
+    }
+    expect(jobId).not.toBeNull();
     expect(await checkAlerts(db, deps, NOW)).toMatchObject({ open: [] });
     expect(await checkAlerts(db, deps, minutes(15))).toMatchObject({ opened: ['queue-stuck'], emails: 1 });
     expect(mails[0]!.subject).toBe('[Ambassadors] alert: the job queue is stuck');
-    expect(mails[0]!.text).toContain('sync.feeds: 1 waiting');
-    await sql`update pgboss.job set state = 'completed'`.execute(db);
+    expect(mails[0]!.text).toContain('sync_feeds: 1 waiting');
+    // A worker takes it: the incident closes.
+    await sql`update ${sql.table(`${queueSchema(store)}.job`)} set state = 'active' where id = ${jobId}`.execute(db);
     expect(await checkAlerts(db, deps, minutes(16))).toMatchObject({ resolved: ['queue-stuck'] });
   });
 });

@@ -5,6 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Each test spawns the command several times: minutes on a loaded machine.
+const SPAWNING = { timeout: 300_000 };
 import { openStore } from '../../src/store/db.js';
 import { addMember } from '../../src/store/members.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -33,7 +36,7 @@ describe('backup and restore of the embedded database', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('round-trips through a file, and refuses to overwrite a database without --force', async () => {
+  it('round-trips through a file, and refuses to overwrite a database without --force', SPAWNING, async () => {
     const file = path.join(root, 'ambassador.tar.gz');
     const backup = await runCli(['backup', file, '--json'], { AMBASSADOR_DATA_DIR: original });
     expect(backup.stderr).toBe('');
@@ -65,7 +68,7 @@ describe('backup and restore of the embedded database', () => {
     expect(await handles(outcome.previous)).toEqual(['ada', 'grace']);
   });
 
-  it('refuses a folder in use by another process, and a file that is no backup', async () => {
+  it('refuses a folder in use by another process, and a file that is no backup', SPAWNING, async () => {
     const inUse = await openStore({ dataDir: original });
     try {
       const busy = await runCli(['backup', path.join(root, 'busy.tar.gz')], { AMBASSADOR_DATA_DIR: original });
@@ -80,7 +83,7 @@ describe('backup and restore of the embedded database', () => {
     expect(bogus.stderr).toMatch(/cannot read/);
   });
 
-  it('points a server database to pg_dump and pg_restore', async () => {
+  it('points a server database to pg_dump and pg_restore', SPAWNING, async () => {
     const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', AMBASSADOR_DATA_DIR: original };
     for (const command of [['backup', path.join(root, 'x.tar.gz')], ['restore', path.join(root, 'ambassador.tar.gz')]]) {
       const result = await runCli(command, env);

@@ -1,12 +1,13 @@
 // /metrics on both engines: request latency by route pattern (not the raw URL), and what the
 // database holds at scrape time — sync runs and failure streaks by source, contributions
 // stored, upstream quotas (as a real source run's HTTP client saw them from a loopback API),
-// the job queue (pg-boss's table when it exists), the notification backlog — behind the
+// the job queue (the real pg-boss queue's table), the notification backlog — behind the
 // bearer token when one is set. Two apps on one database report the same values.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openQueue, queueSchema } from '../../src/jobs/queue.js';
 import { observingQuotas } from '../../src/ops/quota.js';
 import { createHttpClient } from '../../src/sources/http.js';
 import { addMember } from '../../src/store/members.js';
@@ -46,6 +47,7 @@ async function loopbackApi(): Promise<{ url: string; close: () => Promise<void> 
 describe.each(ENGINES)('/metrics on %s', (engine) => {
   let store: TestStore | undefined;
   afterEach(async () => {
+    if (store?.schema) await sql`drop schema if exists ${sql.id(queueSchema(store))} cascade`.execute(store.db);
     await store?.dispose();
     store = undefined;
   });
@@ -69,15 +71,17 @@ describe.each(ENGINES)('/metrics on %s', (engine) => {
       insert into notifications (key, kind, channel, recipient, status, created_at) values
         ('w:1', 'contribution.counted', 'webhook', 'https://crm.example/hook', 'failed', ${new Date(NOW.getTime() - 120_000)})
     `.execute(db);
-    if (engine === 'pglite') {
-      // pg-boss's own table, as far as the metrics read it (this engine is this test's alone).
-      await sql`create schema pgboss`.execute(db);
-      await sql`create table pgboss.job (name text not null, state text not null, start_after timestamptz not null, created_on timestamptz not null default now())`.execute(db);
-      await sql`
-        insert into pgboss.job (name, state, start_after) values
-          ('sync.github', 'created', ${new Date(NOW.getTime() - 90_000)}), ('sync.github', 'retry', ${new Date(NOW.getTime() - 30_000)}),
-          ('sync.feeds', 'created', ${new Date(NOW.getTime() + 60_000)}), ('lapses', 'active', ${NOW})
-      `.execute(db);
+    // The real job queue on this store: two jobs due (90 s and 30 s ago), one not yet due.
+    const queue = await openQueue(store, { supervise: false });
+    try {
+      await queue.createQueue('sync_github');
+      await queue.createQueue('sync_feeds');
+      await queue.send('sync_github', {}, { startAfter: new Date(NOW.getTime() - 90_000) });
+      await queue.send('sync_github', {}, { startAfter: new Date(NOW.getTime() - 30_000) });
+      await queue.send('sync_feeds', {}, { startAfter: new Date(NOW.getTime() + 60_000) });
+    } finally {
+      queue.detach();
+      await queue.stop({ graceful: false, wait: true, close: false }).catch(() => undefined);
     }
     // A source run's client notes the quotas its upstreams report.
     // Two hosts, as GitHub and Stack Exchange are: each is kept under its own.
@@ -123,13 +127,10 @@ describe.each(ENGINES)('/metrics on %s', (engine) => {
       expect(metricValue(text, 'ambassador_notification_backlog', { channel: 'webhook', status: 'failed' })).toBe(1);
       expect(metricValue(text, 'ambassador_notification_backlog_oldest_seconds', { channel: 'webhook' })).toBe(120);
       expect(metricValue(text, 'ambassador_alerts_open', { kind: 'source-failing' })).toBe(0);
-      if (engine === 'pglite') {
-        expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'all' })).toBe(2);
-        expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'sync.github' })).toBe(2);
-        expect(metricValue(text, 'ambassador_job_queue_oldest_waiting_seconds', { queue: 'all' })).toBe(90);
-      } else {
-        expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'all' })).toBeGreaterThanOrEqual(0);
-      }
+      expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'all' })).toBe(2);
+      expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'sync_github' })).toBe(2);
+      expect(metricValue(text, 'ambassador_job_queue_depth', { queue: 'sync_feeds' })).toBeUndefined();
+      expect(metricValue(text, 'ambassador_job_queue_oldest_waiting_seconds', { queue: 'all' })).toBe(90);
       expect(text).toContain('ambassador_process_resident_memory_bytes');
       expect(text).toContain('ambassador_nodejs_eventloop_lag_seconds');
 

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Each test spawns the command several times: minutes on a loaded machine.
+const SPAWNING = { timeout: 300_000 };
 import { openStore } from '../../src/store/db.js';
 import { addMember } from '../../src/store/members.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -25,14 +28,14 @@ describe('operator commands', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('retention counts first, then deletes', async () => {
+  it('retention counts first, then deletes', SPAWNING, async () => {
     expect(await cliJson(['retention', '--dry-run'], env)).toMatchObject({ dryRun: true, sessions: 1 });
     expect(await cliJson(['retention', '--dry-run'], env)).toMatchObject({ sessions: 1 });
     expect(await cliJson(['retention'], env)).toMatchObject({ dryRun: false, sessions: 1, auditLog: null });
     expect(await cliJson(['retention'], env)).toMatchObject({ sessions: 0 });
   });
 
-  it('alerts opens the incident once; the threshold comes from the environment', async () => {
+  it('alerts opens the incident once; the threshold comes from the environment', SPAWNING, async () => {
     expect(await cliJson(['alerts'], { ...env, AMBASSADOR_OPERATIONS_ALERTS_SOURCE_FAILURES: '4' })).toMatchObject({ opened: [], open: [] });
     expect(await cliJson(['alerts'], env)).toMatchObject({ opened: ['source-failing:feeds'] });
     const again = await runCli(['alerts'], env);

@@ -13,7 +13,8 @@ const production = readme.slice(readme.indexOf('## Running in production'), read
 describe('README: Running in production', () => {
   it('has the sections an operator looks for', () => {
     const headings = [...production.matchAll(/^### (.+)$/gm)].map((match) => match[1]);
-    expect(headings).toEqual(['The container', 'Process roles and scaling', 'Environment variables', 'Backups', 'Retention', 'Metrics', 'Alerts']);
+    const wanted = ['The container', 'Process roles and scaling', 'Environment variables', 'Backups', 'Retention', 'Metrics', 'Alerts'];
+    expect(headings.filter((heading) => wanted.includes(heading!))).toEqual(wanted);
     for (const command of ['`ambassador serve`', '`ambassador serve --no-worker`', '`ambassador worker`', 'pg_dump', 'pg_restore', 'ambassador backup FILE', '`ambassador restore FILE`', '`ambassador retention`']) {
       expect(production).toContain(command);
     }

@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Each test spawns the command several times: minutes on a loaded machine.
+const SPAWNING = { timeout: 300_000 };
 import { openContext } from '../../src/cli/context.js';
 import { servedBaseUrl } from '../../src/config/load-config.js';
 import { openStore } from '../../src/store/db.js';
@@ -73,7 +76,7 @@ describe('the address served is the default base URL', () => {
     }
   });
 
-  it('--port and HOST make the links, unless program.baseUrl is set', async () => {
+  it('--port and HOST make the links, unless program.baseUrl is set', SPAWNING, async () => {
     const env = { AMBASSADOR_DATA_DIR: path.join(root, 'data') };
     const port = await freePort();
     const served = await startServe(['--port', String(port)], { ...env, HOST: '127.0.0.1' });
@@ -94,7 +97,7 @@ describe('the address served is the default base URL', () => {
     await stop(configured.child);
   });
 
-  it('a closed pipe on stdout ends the command quietly', async () => {
+  it('a closed pipe on stdout ends the command quietly', SPAWNING, async () => {
     const child = spawn(process.execPath, [CLI, 'member', 'list'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, AMBASSADOR_DATA_DIR: path.join(root, 'data') },
       stdio: ['ignore', 'pipe', 'pipe'],

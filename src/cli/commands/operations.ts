@@ -3,13 +3,12 @@
 import type { Command } from 'commander';
 import { environmentTable, PROCESS_VARIABLES } from '../../config/environment.js';
 import { configVariables, loadConfig } from '../../config/load-config.js';
-import { checkAlerts } from '../../ops/alerts.js';
-import { backupDataDir, restoreDataDir } from '../../ops/backup.js';
-import { runRetention } from '../../ops/retention.js';
 import { parseOperationsSettings } from '../../ops/settings.js';
 import { databaseSettings, withContext, type GlobalOptions } from '../context.js';
-import { commandNotifier } from '../notifier.js';
 import { printJson, printLines } from '../output.js';
+
+// The commands' own modules load when one of them runs, so every other command starts as quickly as before.
+const backups = () => import('../../ops/backup.js');
 
 const mebibytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MiB`;
 
@@ -34,6 +33,7 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
     .description('write a backup of the embedded database to FILE (stop serve first; for PostgreSQL use pg_dump)')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { json?: boolean }) => {
+      const { backupDataDir } = await backups();
       const outcome = await backupDataDir({ ...databaseSettings(), file });
       if (options.json) printJson(outcome);
       else printLines([`backed up the embedded database (${outcome.members} members) to ${outcome.file} (${mebibytes(outcome.bytes)})`]);
@@ -45,6 +45,7 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
     .option('--force', 'move a database already in the data folder aside (kept, renamed) and restore')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { force?: boolean; json?: boolean }) => {
+      const { restoreDataDir } = await backups();
       const outcome = await restoreDataDir({ ...databaseSettings(), file, force: Boolean(options.force) });
       if (options.json) printJson(outcome);
       else {
@@ -62,6 +63,7 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
     .option('--json', 'print JSON')
     .action(async (options: { dryRun?: boolean; json?: boolean }) =>
       withContext(globals(), async ({ store, config }) => {
+        const { runRetention } = await import('../../ops/retention.js');
         const settings = parseOperationsSettings(config.operations).retention;
         const outcome = await runRetention(store.db, settings, new Date(), { dryRun: Boolean(options.dryRun) });
         if (options.json) {
@@ -83,9 +85,10 @@ export function registerOperationsCommands(program: Command, globals: () => Glob
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) =>
       withContext(globals(), async ({ store, config }) => {
+        const [{ checkAlerts }, { commandNotifier }, { queueSchema }] = await Promise.all([import('../../ops/alerts.js'), import('../notifier.js'), import('../../jobs/queue.js')]);
         const outcome = await checkAlerts(
           store.db,
-          { notifier: commandNotifier(config, store), settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name },
+          { notifier: commandNotifier(config, store), settings: parseOperationsSettings(config.operations).alerts, programName: config.program.name, queueSchema: queueSchema(store) },
           new Date(),
         );
         if (options.json) {
