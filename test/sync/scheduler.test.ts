@@ -41,7 +41,7 @@ const EVERY_SECOND = { kind: 'interval', seconds: 1, text: '1s' } as const;
 const quiet: JobLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function record(source: string, status: 'ok' | 'failed' = 'ok', error: string | null = null): RunRecord {
-  return { id: 1, source, status, itemsNew: 0, itemsUpdated: 0, itemsUnchanged: 0, requests: 1, notModified: 0, rateLimitedWaits: 0, identitiesFlagged: 0, error };
+  return { id: 1, source, status, itemsNew: 0, itemsUpdated: 0, itemsUnchanged: 0, requests: 1, notModified: 0, rateLimitedWaits: 0, identitiesFlagged: 0, identitiesOk: 0, identitiesFailed: 0, identitiesSkipped: 0, partsFailed: 0, warnings: [], error };
 }
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {

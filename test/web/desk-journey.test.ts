@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
         'test',
       );
       // Twenty ambassadors with 1,000 submissions waiting, created over the last weeks.
-      const people = [];
+      const people: Member[] = [];
       for (let n = 0; n < 20; n += 1) {
         people.push(
           await addMember(

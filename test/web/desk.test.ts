@@ -2,6 +2,7 @@
 // search, assignment, canned reasons, change requests the person fixes and resubmits, revoking
 // an approval (confirmed, audited, told), bulk decisions after a confirmation page, anomaly
 // flags and the member's record beside each item.
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitContribution, upsertContributions } from '../../src/store/contributions.js';
 import type { Member } from '../../src/store/schema.js';
@@ -46,11 +47,7 @@ describe('review desk', () => {
         `Talk number ${String(n).padStart(2, '0')}`,
         n % 3 === 0 ? 'workshop' : 'talk',
       );
-      await t.store.db
-        .updateTable('contributions')
-        .set({ created_at: new Date(Date.UTC(2026, 4, 1) + n * 3_600_000) })
-        .where('id', '=', row.id)
-        .execute();
+      await sql`update contributions set created_at = ${new Date(Date.UTC(2026, 4, 1) + n * 3_600_000)} where id = ${row.id}`.execute(t.store.db);
     }
     const first = await get(t.app, manager, '/manage/reviews');
     expect(first.statusCode).toBe(200);
