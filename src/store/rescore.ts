@@ -62,7 +62,30 @@ export async function rescoreScopes(db: Kysely<Database>, config: ProgramConfig)
   const digest = rulesDigest(versions);
   const seen = await db.selectFrom('scoring_rules_seen').select(['digest', 'versions']).execute();
   if (seen.length === 0) return null;
-  return seen.filter((row) => row.digest !== digest).flatMap((row) => rulesScopes(row.versions as unknown as RulesVersion[], versions));
+  const scopes = seen.filter((row) => row.digest !== digest).flatMap((row) => rulesScopes(row.versions as unknown as RulesVersion[], versions));
+  return scopes.length === 0 ? scopes : presentScopes(db, scopes);
+}
+
+/**
+ * The scopes with the kinds actually recorded: "every kind the rules do not know" becomes the
+ * list of such kinds (usually none), so no scope needs a scan. The kinds come from a loose scan
+ * of the index that leads with kind (one probe per distinct kind).
+ */
+export async function presentScopes(db: Kysely<Database>, scopes: RulesScope[]): Promise<RulesScope[]> {
+  const result = await sql<{ kind: string }>`
+    with recursive k(kind) as (
+      (select kind from contributions order by kind limit 1)
+      union all
+      select (select c.kind from contributions c where c.kind > k.kind order by c.kind limit 1) from k where k.kind is not null
+    )
+    select kind from k where kind is not null`.execute(db);
+  const present = result.rows.map((row) => row.kind);
+  return scopes
+    .map((scope) => ({
+      ...scope,
+      kinds: (scope.kinds ?? present.filter((kind) => !scope.knownKinds.includes(kind))).filter((kind) => present.includes(kind)),
+    }))
+    .filter((scope) => scope.kinds.length > 0);
 }
 
 export function scopeFilter(scopes: RulesScope[]): RawBuilder<unknown> {

@@ -10,7 +10,7 @@ import { addDays } from '../domain/dates.js';
 import type { RankedStanding } from '../domain/leaderboard.js';
 import { rulesScopes } from '../domain/rules-diff.js';
 import { rulesVersions } from '../domain/rules.js';
-import { scopeFilter, scoredCtes } from './rescore.js';
+import { presentScopes, scopeFilter, scoredCtes } from './rescore.js';
 import type { Database } from './schema.js';
 
 export interface StandingsEffect {
@@ -44,7 +44,7 @@ export async function previewStandings(
   cycle: { year: number; start: string; end: string },
   top: number,
 ): Promise<StandingsEffect> {
-  const scopes = rulesScopes(rulesVersions(current), rulesVersions(proposed));
+  const scopes = await presentScopes(db, rulesScopes(rulesVersions(current), rulesVersions(proposed)));
   const from = `${cycle.start}T00:00:00Z`;
   const until = `${addDays(cycle.end, 1)}T00:00:00Z`;
   // A week either side, so weekly caps at the edges of the cycle see their neighbours.
