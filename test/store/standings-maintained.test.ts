@@ -210,7 +210,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     // And inserts and deletes.
     await sql`alter table contributions disable trigger standings_contributions_insert`.execute(db);
     // (a direct insert: upsertContributions rescores afterwards, and the update trigger would mend it)
-    await db.insertInto('contributions').values({ member_id: jane.id, source: 'prop', external_id: 'off-insert', kind: 'blogPost', category: 'content', title: 'x', url: null, occurred_at: '2026-06-01T10:00:00Z', review_state: 'counted', points: 5 }).execute();
+    await db.insertInto('contributions').values({ member_id: jane.id, source: 'prop', external_id: 'off-insert', kind: 'blogPost', category: 'content', title: 'x', url: null, occurred_at: '2026-06-01T10:00:00Z', review_state: 'counted', points: 5, metadata: {} }).execute();
     await sql`alter table contributions enable trigger standings_contributions_insert`.execute(db);
     expect((await verifyStandings(db)).differences.length).toBeGreaterThan(0);
     await sql`select standings_refresh(array[${jane.id}::int], array[2026])`.execute(db);
