@@ -27,6 +27,7 @@ const NOW = new Date('2026-01-15T12:00:00Z');
 const DATABASE = 'bench_sync_scale';
 const DEFAULT_SIZES = [500, 1000, 2000, 5000];
 const RESYNCS = 3;
+const SLOT = 'bench_sync_scale';
 
 /** `--sizes 100,200` on the command line, or BENCH_SYNC_SIZES. */
 function sizes(): number[] {
@@ -166,6 +167,8 @@ async function measureSize(members: number): Promise<Measured[]> {
   try {
     await migrate(store.db);
     const inspect = await sql`create extension if not exists pg_walinspect`.execute(store.db).then(() => true, () => false);
+    // A slot left by an interrupted run would keep WAL forever.
+    await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${SLOT}`.execute(store.db);
     const setupMs = await timeOnce(() => addCommunity(store, world.logins, feeds.url));
     const built = config(github.url);
     const http = { maxRetries: 0 };
@@ -178,6 +181,8 @@ async function measureSize(members: number): Promise<Measured[]> {
       const runs: Measured[] = [];
       for (let attempt = 0; attempt < RESYNCS; attempt += 1) {
         await sql`checkpoint`.execute(store.db);
+        // Keeps the WAL of the run on the server until it is read (others' writes recycle segments).
+        if (inspect) await sql`select pg_create_physical_replication_slot(${SLOT}, true)`.execute(store.db);
         const before = await lsn(store);
         let records: RunRecord[] = [];
         const at = new Date(later.getTime() + attempt * 3_600_000);
@@ -186,7 +191,7 @@ async function measureSize(members: number): Promise<Measured[]> {
         check(`re-sync of ${source}`, records);
         const record = records[0]!;
         if (record.itemsNew + record.itemsUpdated > 0) throw new Error(`re-sync of ${source} changed records: ${JSON.stringify(record)}`);
-        const wal = await walBetween(store, before, after, inspect);
+        const wal = await walBetween(store, before, after, inspect).finally(() => (inspect ? sql`select pg_drop_replication_slot(${SLOT})`.execute(store.db) : undefined));
         runs.push({ members, source, ms, requests: record.requests, notModified: record.notModified, walServer: wal.server, walDatabase: wal.database, identities: record.identitiesOk + record.identitiesSkipped, status: record.status });
       }
       const median = <K extends 'ms' | 'walServer' | 'walDatabase'>(key: K) => runs.map((r) => r[key] ?? 0).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
