@@ -1,6 +1,9 @@
 // The one contract every upstream source follows. A source receives its settings, the
-// verified-or-not identities linked on its platform and the cursor it returned last time; it
-// yields batches of normalized contributions, each batch with the cursor that follows it.
+// verified-or-not identities linked on its platform (each with its own saved cursor and whether
+// it is due) and the shared cursor it returned last time; it yields batches of normalized
+// contributions, each batch with the cursors that follow it: the identity's own when the batch
+// is one identity's check (or that check's error, which fails that identity alone), the shared
+// one when it changed.
 // A source never writes to the database: the sync engine stores a batch and its cursor in
 // one transaction, so a crash replays at most one batch, and (source, externalId) is the
 // upsert key that makes every run idempotent.

@@ -124,16 +124,18 @@ export interface FakeGithub extends FakeServer {
   fixtures: GithubFixtures;
 }
 
-export async function startFakeGithub(fixtures: GithubFixtures): Promise<FakeGithub> {
-  let remaining = 5000;
+/** `rateLimit`: requests per hour before it answers as exhausted (GitHub's 5,000; benchmarks raise it). */
+export async function startFakeGithub(fixtures: GithubFixtures, options: { rateLimit?: number } = {}): Promise<FakeGithub> {
+  const limit = options.rateLimit ?? 5000;
+  let remaining = limit;
   const server = await startFakeServer((req) => {
     remaining = Math.max(0, remaining - 1);
     const reply = route(fixtures, req, server.url);
     reply.headers = {
-      'x-ratelimit-limit': '5000',
+      'x-ratelimit-limit': String(limit),
       'x-ratelimit-remaining': String(remaining),
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-      'x-ratelimit-used': String(5000 - remaining),
+      'x-ratelimit-used': String(limit - remaining),
       'x-ratelimit-resource': 'core',
       'x-github-api-version-selected': '2022-11-28',
       ...reply.headers,

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatIdentity, normalizeIdentity, PLATFORM_LABELS, PLATFORMS, type IdentityRef, type Platform } from '../../domain/identities.js';
 import { notifyDroppedClaims, notifyIdentityVerified } from '../../notify/events.js';
 import { linkIdentity, listIdentities, verifyIdentity } from '../../store/identities.js';
+import { memberIdentityChecks, type IdentityCheckView } from '../../sync/identity-state.js';
 import { UserError } from '../../store/errors.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
@@ -100,9 +101,26 @@ const INSTRUCTIONS: Record<Platform, (code: string, profileUrl: string) => Retur
   discourse: (code) => html`Add <code>${code}</code> to your forum profile's “About me”. A program manager checks it and verifies the identity.`,
 };
 
+function utc(iso: string) {
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+/** How the sync's checks of this identity went: only this member's own identity, never anyone else's. */
+function checkState(checks: IdentityCheckView[]) {
+  if (checks.length === 0) return html`<p class="meta">Not checked by a sync yet.</p>`;
+  return checks.map((check) =>
+    check.consecutiveFailures > 0
+      ? html`<p class="sync-state sync-failing"><span class="status status-lapsing">Check failing</span>
+          ${check.consecutiveFailures} failed check${check.consecutiveFailures === 1 ? '' : 's'} in a row${check.lastCheckedAt ? html`, last ${utc(check.lastCheckedAt)}` : ''}${check.nextCheckAt ? html`; next check ${utc(check.nextCheckAt)}` : ''}.
+          <br><span class="meta">Last error: ${(check.lastError ?? '').slice(0, 300)}</span></p>`
+      : html`<p class="meta sync-state">Last checked ${check.lastCheckedAt ? utc(check.lastCheckedAt) : 'not yet'}; checked again at every sync.</p>`,
+  );
+}
+
 async function identitiesPage(context: WebContext, request: FastifyRequest, reply: FastifyReply, problems: string[] = [], status = 200) {
   const member = me(request);
   const identities = await listIdentities(context.db, member.id);
+  const checks = await memberIdentityChecks(context.db, member.id);
   const codes = new Map<number, string>();
   for (const identity of identities) if (!identity.verified_at) codes.set(identity.id, await verificationCode(context.wdb, identity.id));
   const token = csrfToken(context, request, reply);
@@ -126,6 +144,7 @@ async function identitiesPage(context: WebContext, request: FastifyRequest, repl
               ${SELF_VERIFIABLE.includes(platform) && context.verifyIdentity
                 ? html`<form method="post" action="/me/identities/${identity.id}/verify" class="inline">${csrfField(token)}<button type="submit" class="small">Check now</button></form>`
                 : html`<p class="meta">A program manager verifies this platform.</p>`}`}
+          ${checkState(checks.filter((check) => check.identityId === identity.id))}
           <form method="post" action="/me/identities/${identity.id}/remove" class="inline" data-confirm="Remove ${formatIdentity(ref)}?">${csrfField(token)}<button type="submit" class="small danger">Remove</button></form>
         </li>`;
       })}</ul>`}

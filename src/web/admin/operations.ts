@@ -1,5 +1,6 @@
 // The console's overview and the sources' sync health.
 import { sql } from 'kysely';
+import { failingIdentities, type FailingIdentity } from '../../sync/identity-state.js';
 import { enabledSourceNames } from '../../sync/registry.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
@@ -12,7 +13,7 @@ import { adminNav } from './nav.js';
 export async function recentSyncRuns(context: WebContext, limit = 50) {
   return context.db
     .selectFrom('sync_runs')
-    .select(['id', 'source', 'scope', 'status', 'started_at', 'finished_at', 'items_new', 'items_updated', 'requests', 'not_modified', 'rate_limited_waits', 'identities_flagged', 'error'])
+    .select(['id', 'source', 'scope', 'status', 'started_at', 'finished_at', 'items_new', 'items_updated', 'requests', 'not_modified', 'rate_limited_waits', 'identities_flagged', 'identities_ok', 'identities_failed', 'identities_skipped', 'warnings', 'error'])
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
@@ -34,12 +35,32 @@ function syncRunsTable(label: string, runs: SyncRun[]) {
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${label}"><table>
     <thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">Started (UTC)</th><th scope="col">Took</th>
       <th scope="col" class="num">New</th><th scope="col" class="num">Updated</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Answered 304</th>
-      <th scope="col" class="num">Rate-limit waits</th><th scope="col" class="num">Links flagged</th><th scope="col">Error</th></tr></thead>
+      <th scope="col" class="num">Rate-limit waits</th><th scope="col" class="num">Links flagged</th>
+      <th scope="col" class="num">Identities checked</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Backing off</th><th scope="col">Error and warnings</th></tr></thead>
     <tbody>${runs.map((run) => html`<tr><td>${run.source}${run.scope ? html` <span class="meta">(${run.scope})</span>` : ''}</td>
       <td><span class="status ${run.status === 'failed' ? 'status-suspended' : run.status === 'ok' ? 'status-active' : 'status-lapsing'}">${run.status}</span></td>
       <td>${when(run.started_at)}</td><td>${duration(run)}</td>
       <td class="num">${run.items_new}</td><td class="num">${run.items_updated}</td><td class="num">${run.requests}</td><td class="num">${run.not_modified}</td>
-      <td class="num">${run.rate_limited_waits}</td><td class="num">${run.identities_flagged}</td><td>${(run.error ?? '').slice(0, 300)}</td></tr>`)}</tbody></table></div>`;
+      <td class="num">${run.rate_limited_waits}</td><td class="num">${run.identities_flagged}</td>
+      <td class="num">${run.identities_ok}</td><td class="num">${run.identities_failed}</td><td class="num">${run.identities_skipped}</td>
+      <td>${(run.error ?? '').slice(0, 300)}${warningsList(run.warnings)}</td></tr>`)}</tbody></table></div>`;
+}
+
+function warningsList(warnings: unknown) {
+  const list = Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+  if (list.length === 0) return '';
+  return html`<ul class="meta">${list.slice(0, 10).map((warning) => html`<li>${warning.slice(0, 300)}</li>`)}${list.length > 10 ? html`<li>and ${list.length - 10} more</li>` : ''}</ul>`;
+}
+
+/** Identities whose checks fail, per identity: who, which account, since when, until when it waits, why. */
+function failingTable(failing: FailingIdentity[]) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Failing identities"><table>
+    <thead><tr><th scope="col">Source</th><th scope="col">Member</th><th scope="col">Identity</th><th scope="col" class="num">Failed checks in a row</th>
+      <th scope="col">Last checked (UTC)</th><th scope="col">Next check (UTC)</th><th scope="col">Last error</th></tr></thead>
+    <tbody>${failing.map((f) => html`<tr><td>${f.source}</td><td><a href="/manage/members/${encodeURIComponent(f.memberHandle)}">${f.memberHandle}</a></td>
+      <td><span class="code">${f.platform}:${f.externalId.slice(0, 200)}</span></td><td class="num">${f.consecutiveFailures}</td>
+      <td>${when(f.lastCheckedAt ? new Date(f.lastCheckedAt) : null)}</td><td>${when(f.nextCheckAt ? new Date(f.nextCheckAt) : null)}</td>
+      <td>${(f.lastError ?? '').slice(0, 300)}</td></tr>`)}</tbody></table></div>`;
 }
 
 function latestPerSource(runs: SyncRun[]) {
@@ -80,6 +101,7 @@ export function operationsRoutes(context: WebContext): Route[] {
       summary: 'sources and sync health',
       handler: async (request, reply) => {
         const runs = await recentSyncRuns(context);
+        const failing = await failingIdentities(context.db);
         const token = csrfToken(context, request, reply);
         return page(context, request, reply, {
           title: 'Sources and sync',
@@ -94,6 +116,10 @@ export function operationsRoutes(context: WebContext): Route[] {
             ${runs.length === 0
               ? emptyState('No sync runs yet', 'Runs appear here once a sync has run, on the schedule or from "Run now".')
               : html`<h2>Last run of each source</h2>${syncRunsTable('Last run of each source', latestPerSource(runs))}
+                <h2>Failing identities</h2>
+                ${failing.length === 0
+                  ? html`<p class="meta">No identity is failing: every linked account was read at its last check.</p>`
+                  : html`<p class="meta">Each waits longer after every failed check (15 minutes, doubling, at most a day) and fails alone; <code>ambassador sync --retry-failing</code> checks them now.</p>${failingTable(failing)}`}
                 <h2>Recent runs</h2>${syncRunsTable('Recent sync runs', runs)}`}`,
         });
       },
