@@ -126,7 +126,7 @@ describe('the ambassador command', () => {
     expect(awards.results.topAmbassadors.map((e) => e.handle)).toEqual(['cy', 'Bob', 'ada']);
     expect((story.rejected as { reviewState: string; reviewReason: string }).reviewReason).toBe('copied from the official docs');
     expect((story.verify as { verified: boolean }).verified).toBe(true);
-  }, 300_000);
+  }, 900_000);
 
   it('fails with one clear line and a non-zero code, and writes nothing half-way', async () => {
     const env = await engineEnv('pglite');
@@ -141,7 +141,7 @@ describe('the ambassador command', () => {
     expect(date.stderr).toContain('expected a date YYYY-MM-DD, got "2026-02-30"');
     const list = await cliJson<unknown[]>(['member', 'list'], env);
     expect(list).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it('stops on a bad config with every problem named by path', async () => {
     const dir = tempDir();
@@ -151,5 +151,5 @@ describe('the ambassador command', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('scoring.points.pullRequestMerged: expected a number >= 0, got "ten"');
     expect(result.stderr).toContain('activity.windowMonths: expected a whole number >= 1, got -1');
-  }, 60_000);
+  }, 240_000);
 });
