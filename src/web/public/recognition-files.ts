@@ -11,6 +11,7 @@ import { issuerJwks, signCredential } from '../../credentials/issuer-key.js';
 import { getOrCreateSecret } from '../../store/secrets.js';
 import { memberStatuses } from '../../store/statuses.js';
 import { findMember } from '../../store/members.js';
+import { handleAlias } from '../../store/member-console.js';
 import type { Member } from '../../store/schema.js';
 import { snapshotResults, type MemberAward } from '../../store/awards.js';
 import type { WebContext } from '../context.js';
@@ -129,6 +130,15 @@ async function publicMember(context: WebContext, handle: string): Promise<Member
   return member;
 }
 
+/** The member of a per-handle file, or where it moved (the same file under the current handle) when `handle` is a former one. */
+async function memberOrMoved(context: WebContext, handle: string, file: string): Promise<Member | { movedTo: string }> {
+  if (!(await findMember(context.db, handle))) {
+    const current = await handleAlias(context.db, handle);
+    if (current) return { movedTo: `/ambassadors/${current}/${file}` };
+  }
+  return publicMember(context, handle);
+}
+
 export function recognitionFileRoutes(context: WebContext): Route[] {
   async function award(request: FastifyRequest) {
     const params = paramsOf(request);
@@ -189,7 +199,8 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: "share card (OpenGraph PNG) of an ambassador's profile",
       handler: async (request, reply) => {
-        const member = await publicMember(context, paramsOf(request).handle ?? '');
+        const member = await memberOrMoved(context, paramsOf(request).handle ?? '', 'card.png');
+        if ('movedTo' in member) return reply.code(301).header('location', member.movedTo).send();
         const [status] = await memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] });
         const shown = status ? publicStatus(context, status.status) : 'inactive';
         return sendPng(request, reply, {
@@ -209,7 +220,8 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: "Open Badges 3.0 credential (VC-JWT) of an ambassador's active status",
       handler: async (request, reply) => {
-        const member = await publicMember(context, paramsOf(request).handle ?? '');
+        const member = await memberOrMoved(context, paramsOf(request).handle ?? '', 'credential.jwt');
+        if ('movedTo' in member) return reply.code(301).header('location', member.movedTo).send();
         const jwt = await signCredential(context.db, await statusCredential(context, member));
         reply.header('content-disposition', `attachment; filename="${member.handle}-active-ambassador.jwt"`).header('cache-control', 'private, max-age=300');
         return reply.type('application/vc+ld+json+jwt').send(jwt);
