@@ -123,7 +123,7 @@ describe.each(ENGINES)('self-service email change and moved handles (%s)', (engi
     expect(await t.store.db.selectFrom('email_changes').select('new_email').where('used_at', 'is', null).execute()).toEqual([{ new_email: 'alice3@new.example' }]);
   });
 
-  it('redirects the old badge, share card and credential addresses after a handle change', async () => {
+  it('redirects the old badge, share card, credential and award addresses after a handle change', async () => {
     expect((await get(t.app, null, '/badge/alice.svg')).statusCode).toBe(200);
     await changeHandle(t.store.db, alice.id, 'alice-dev', 'asked', 'test');
     const badge = await get(t.app, null, '/badge/alice.svg');
@@ -139,6 +139,14 @@ describe.each(ENGINES)('self-service email change and moved handles (%s)', (engi
     expect(credential.statusCode).toBe(301);
     expect(credential.headers.location).toBe('/ambassadors/alice-dev/credential.jwt');
     expect((await get(t.app, null, '/ambassadors/alice')).headers.location).toBe('/ambassadors/alice-dev');
+    // Award pages and files name the winner by handle too (certificates print that address).
+    expect((await get(t.app, null, '/awards/2025/alice')).headers.location).toBe('/awards/2025/alice-dev');
+    const certificate = await get(t.app, null, '/awards/2025/alice/top/certificate.pdf');
+    expect(certificate.statusCode).toBe(301);
+    expect(certificate.headers.location).toBe('/awards/2025/alice-dev/top/certificate.pdf');
+    expect((await get(t.app, null, '/awards/2025/alice/top/card.png')).headers.location).toBe('/awards/2025/alice-dev/top/card.png');
+    expect((await get(t.app, null, '/awards/2025/alice/top/credential.jwt')).headers.location).toBe('/awards/2025/alice-dev/top/credential.jwt');
+    expect((await get(t.app, null, '/awards/2025/alice-dev')).statusCode).toBe(404);
     // Unknown handles stay not found.
     expect((await get(t.app, null, '/badge/nobody.svg')).statusCode).toBe(404);
     expect((await get(t.app, null, '/ambassadors/nobody/card.png')).statusCode).toBe(404);

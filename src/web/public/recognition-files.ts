@@ -21,7 +21,7 @@ import { categoryColor } from '../views/charts.js';
 import { formatDate } from '../views/components.js';
 import { renderShareCard, type ShareCard } from '../share/card.js';
 import { renderCertificate } from '../share/certificate.js';
-import { awardOf, awardPath, awardWinner, publishedYear } from './awards.js';
+import { awardOf, awardPath, awardWinner, movedAwardAddress, publishedYear } from './awards.js';
 import { publicStatus } from './privacy.js';
 
 const TOP_ACCENT = '#c2410c';
@@ -154,6 +154,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'share card (OpenGraph PNG) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/card.png`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         return sendPng(request, reply, awardCard(context, member, won));
       },
@@ -165,6 +168,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'printable certificate (PDF) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/certificate.pdf`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         const pdf = await renderCertificate({
           program: context.config.program.name,
@@ -186,6 +192,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'Open Badges 3.0 credential (VC-JWT) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/credential.jwt`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         const jwt = await signCredential(context.db, await awardCredential(context, member, won));
         reply.header('content-disposition', `attachment; filename="${won.year}-${won.key}-${member.handle}.jwt"`).header('cache-control', 'public, max-age=3600');
