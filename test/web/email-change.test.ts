@@ -151,4 +151,18 @@ describe.each(ENGINES)('self-service email change and moved handles (%s)', (engi
     expect((await get(t.app, null, '/badge/nobody.svg')).statusCode).toBe(404);
     expect((await get(t.app, null, '/ambassadors/nobody/card.png')).statusCode).toBe(404);
   });
+
+  it('keeps the address and says so when the confirmation email cannot be sent', async () => {
+    const broken = await webTest({ engine, context: { mailer: { send: () => Promise.reject(new Error('smtp down')) } } });
+    try {
+      const carol = await broken.addPerson('carol');
+      const answer = await post(broken.app, await broken.as(carol), '/me/email', { email: 'carol@new.example' });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.body).toContain('id="f-email-error"');
+      expect(answer.body).toContain('could not be sent');
+      expect((await broken.store.db.selectFrom('members').select('email').where('id', '=', carol.id).executeTakeFirstOrThrow()).email).toBe('carol@example.org');
+    } finally {
+      await broken.close();
+    }
+  }, 60_000);
 });

@@ -184,11 +184,17 @@ export function settingsRoutes(context: WebContext): Route[] {
         const program = context.config.program.name;
         const link = `${context.baseUrl}/email-change/confirm?token=${token}`;
         const words = `You asked to change the email address of your ${program} account (@${member.handle}) to this one. Open this link within ${EMAIL_CHANGE_HOURS} hours to confirm it; until then the old address stays.`;
-        await context.notifier.sendTransient(email, {
-          subject: `Confirm your new email address for the ${program}`,
-          text: `Hello ${member.name},\n\n${words}\n\n${link}\n\nIf you did not ask for this, ignore this email.\n`,
-          html: `<!doctype html><html><body><p>Hello ${escapeHtml(member.name)},</p><p>${escapeHtml(words)}</p><p><a href="${link}">Confirm the new address</a></p><p>If you did not ask for this, ignore this email.</p></body></html>`,
-        });
+        try {
+          await context.notifier.sendTransient(email, {
+            subject: `Confirm your new email address for the ${program}`,
+            text: `Hello ${member.name},\n\n${words}\n\n${link}\n\nIf you did not ask for this, ignore this email.\n`,
+            html: `<!doctype html><html><body><p>Hello ${escapeHtml(member.name)},</p><p>${escapeHtml(words)}</p><p><a href="${link}">Confirm the new address</a></p><p>If you did not ask for this, ignore this email.</p></body></html>`,
+          });
+        } catch (error) {
+          // Nothing changes without the link; the address stays and the form says so.
+          request.log.warn({ err: (error as Error).message }, 'email change link not sent');
+          return again({ email: 'The confirmation email could not be sent just now, so your address stays as it is. Try again later.' }, 503);
+        }
         if (member.email) {
           const notice = `Someone signed in as @${member.handle} asked to change the email address of your ${program} account. This address stays until the new one is confirmed from a link sent to it. If that was not you, sign in, check your settings and tell a program manager.`;
           await context.notifier
