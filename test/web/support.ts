@@ -9,6 +9,7 @@ import { addMember } from '../../src/store/members.js';
 import type { Member } from '../../src/store/schema.js';
 import { buildApp, type AppContext } from '../../src/web/app.js';
 import { csrfFor, sha256, sign } from '../../src/web/session.js';
+import type { Engine } from '../../src/store/db.js';
 import { freshStore, type TestStore } from '../support/engines.js';
 
 export const SECRET = 'test-session-secret-0123456789abcdef';
@@ -42,8 +43,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): ProgramConf
   return result.config;
 }
 
-export async function webTest(options: { config?: Record<string, unknown>; context?: Partial<AppContext>; now?: () => Date } = {}): Promise<WebTest> {
-  const store = await freshStore('pglite');
+export async function webTest(options: { config?: Record<string, unknown>; context?: Partial<AppContext>; now?: () => Date; engine?: Engine } = {}): Promise<WebTest> {
+  const store = await freshStore(options.engine ?? 'pglite');
   const config = testConfig(options.config);
   const mails: OutgoingEmail[] = [];
   const mailer: Mailer = { send: async (message) => void mails.push(message) };

@@ -88,7 +88,7 @@ function profilePage(context: WebContext, request: FastifyRequest, reply: Fastif
         ${formField({ name: 'company', label: LABELS.company!, maxlength: 200, autocomplete: 'organization' }, form)}
         ${formField({ name: 'bio', label: LABELS.bio!, type: 'textarea', maxlength: 4000 }, form)}
         ${formField({ name: 'avatarUrl', label: LABELS.avatarUrl!, type: 'url', hint: 'An https address of a square image, e.g. https://github.com/yourlogin.png' }, form)}
-        <p class="meta">Your handle @${member.handle} and email stay as they are; a program manager can change them for you (a new email is confirmed from that address). Links, privacy and emails: <a href="/me/settings">settings</a>.</p>
+        <p class="meta">Your handle @${member.handle} stays as it is; a program manager can change it for you (the old address then redirects). Change your email address, links, privacy and emails in your <a href="/me/settings">settings</a> (a new email is confirmed from that address).</p>
         <button type="submit">Save profile</button>
       </form></div>`,
   }, status);

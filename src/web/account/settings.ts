@@ -2,22 +2,58 @@
 // privacy (hide country or company, stay out of the directory while keeping the status), and
 // which optional emails they want; plus the one-click unsubscribe of RFC 8058, which works
 // from a signed link without signing in (a mail client POSTs "List-Unsubscribe=One-Click").
+// Also changing one's own email: the link goes to the new address (the same email_changes
+// token and /email-change/confirm route as a manager's change), a notice to the old one.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { isEmailAddress, MAX_LENGTH } from '../../domain/untrusted-text.js';
 import { recordAudit } from '../../store/audit.js';
+import { UserError } from '../../store/errors.js';
+import { startEmailChange } from '../../store/member-console.js';
+import { hitRateLimit } from '../../store/rate-limits.js';
 import type { ProfileLink } from '../../store/schema.js';
 import { EMAIL_TOPIC_LABELS, EMAIL_TOPICS, setTopic, verifyUnsubscribe, type EmailTopic } from '../../notify/preferences.js';
 import type { WebContext } from '../context.js';
 import { HttpProblem } from '../errors.js';
-import { html, type Html } from '../html.js';
+import { escapeHtml, html, type Html } from '../html.js';
 import { formBody, page, queryOf, redirect, text, type FormBody, type Route } from '../routing.js';
 import { csrfToken } from '../session.js';
 import { csrfField, problemsList } from '../views/components.js';
+import { errorsFromProblems, errorSummary, formField, readForm, type FieldErrors } from '../views/forms.js';
 import { memberSettings } from '../public/privacy.js';
 import { actorOf, me } from './own.js';
 
 export const MAX_LINKS = 6;
 
 type FieldProblems = Record<string, string>;
+
+/** Requests to change one's own email, per member: each sends two emails. */
+export const EMAIL_CHANGE_LIMIT = { max: 5, windowMs: 3_600_000 };
+const EMAIL_CHANGE_HOURS = 48;
+const EMAIL_FIELDS = ['email'] as const;
+const EMAIL_LABELS: Record<string, string> = { email: 'New email address' };
+
+export const emailChangeSchema = z.object({
+  email: z
+    .string()
+    .min(1, 'Enter the new email address.')
+    .max(MAX_LENGTH.email, `An email address has at most ${MAX_LENGTH.email} characters.`)
+    .refine((v) => isEmailAddress(v), 'Enter an email address like name@example.org.'),
+});
+
+interface EmailForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+function emailChangeForm(context: WebContext, request: FastifyRequest, reply: FastifyReply, current: string | null, form: EmailForm): Html {
+  return html`<form method="post" action="/me/email" class="card form" novalidate>${csrfField(csrfToken(context, request, reply))}
+      <h2 id="change-email">Change my email</h2>${errorSummary(form.errors, EMAIL_LABELS)}
+      <p class="hint">Sign-in links and messages go to ${current ? html`<strong>${current}</strong>` : 'no address yet'}. A confirmation link goes to the new address; the address changes when you open it (within ${String(EMAIL_CHANGE_HOURS)} hours), and the current address is told about the request.</p>
+      ${formField({ name: 'email', label: EMAIL_LABELS.email!, type: 'email', required: true, maxlength: MAX_LENGTH.email, autocomplete: 'email' }, form)}
+      <button type="submit">Send the confirmation link</button>
+    </form>`;
+}
 
 /** The links of the form, validated: each an https URL of at most 300 characters, with a label. */
 export function parseLinks(body: FormBody): { links: ProfileLink[]; problems: FieldProblems } {
@@ -51,7 +87,7 @@ function checkbox(name: string, label: string, checked: boolean, hint?: string):
     <label for="f-${name}">${label}</label>${hint ? html`<p class="hint" id="f-${name}-hint">${hint}</p>` : ''}</div>`;
 }
 
-async function settingsPage(context: WebContext, request: FastifyRequest, reply: FastifyReply, values?: FormBody, problems: FieldProblems = {}, status = 200) {
+async function settingsPage(context: WebContext, request: FastifyRequest, reply: FastifyReply, values?: FormBody, problems: FieldProblems = {}, status = 200, emailForm: EmailForm = { values: { email: '' }, errors: {} }) {
   const member = me(request);
   const saved = await memberSettings(context.db, member.id);
   const linkValue = (i: number, part: 'Url' | 'Label') => (values ? text(values, `link${part}${i}`) : (part === 'Url' ? saved.links[i]?.url : saved.links[i]?.label) ?? '');
@@ -67,7 +103,7 @@ async function settingsPage(context: WebContext, request: FastifyRequest, reply:
     </div>`;
   });
   return page(context, request, reply, {
-    title: 'Settings',
+    title: Object.keys(emailForm.errors).length ? 'Settings (please correct the form)' : 'Settings',
     main: html`<div class="narrow"><h1>Settings</h1>${problemsList(Object.values(problems))}
       <form method="post" action="/me/settings" class="card form">${csrfField(csrfToken(context, request, reply))}
         <fieldset><legend>Links on your profile</legend>
@@ -84,7 +120,8 @@ async function settingsPage(context: WebContext, request: FastifyRequest, reply:
           ${EMAIL_TOPICS.map((topic) => checkbox(`email_${topic}`, EMAIL_TOPIC_LABELS[topic].label, on(`email_${topic}`, topicColumn[topic]), EMAIL_TOPIC_LABELS[topic].hint))}
         </fieldset>
         <button type="submit">Save settings</button>
-      </form></div>`,
+      </form>
+      ${emailChangeForm(context, request, reply, member.email, emailForm)}</div>`,
   }, status);
 }
 
@@ -119,6 +156,56 @@ export function settingsRoutes(context: WebContext): Route[] {
         });
         context.cache.clear();
         return redirect(context, reply, '/me/settings', { kind: 'notice', text: 'Settings saved.' });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/me/email',
+      access: 'member',
+      kind: 'page',
+      summary: 'change my email (a link to the new address confirms it)',
+      handler: async (request, reply) => {
+        const member = me(request);
+        const form = readForm(emailChangeSchema, formBody(request), EMAIL_FIELDS);
+        const again = (errors: FieldErrors, status: number) => settingsPage(context, request, reply, undefined, {}, status, { values: form.values, errors });
+        if (!form.ok) return again(form.errors, 400);
+        const email = form.values.email;
+        if (member.email && member.email.toLowerCase() === email.toLowerCase()) return again({ email: 'That is your current address already.' }, 400);
+        const verdict = await hitRateLimit(context.db, `member:${member.id}:email-change`, EMAIL_CHANGE_LIMIT, context.now());
+        if (!verdict.allowed) return again({ email: 'Too many email change requests for now. Try again in an hour.' }, 429);
+        let token: string;
+        try {
+          token = await startEmailChange(context.db, member.id, email, member.id, actorOf(request), context.now(), EMAIL_CHANGE_HOURS);
+        } catch (error) {
+          // "taken" says nothing about whose address it is.
+          if (error instanceof UserError) return again(errorsFromProblems([error.message.replace('belongs to another member', 'is used by another account; pick another')], { email: 'email' }), 400);
+          throw error;
+        }
+        const program = context.config.program.name;
+        const link = `${context.baseUrl}/email-change/confirm?token=${token}`;
+        const words = `You asked to change the email address of your ${program} account (@${member.handle}) to this one. Open this link within ${EMAIL_CHANGE_HOURS} hours to confirm it; until then the old address stays.`;
+        try {
+          await context.notifier.sendTransient(email, {
+            subject: `Confirm your new email address for the ${program}`,
+            text: `Hello ${member.name},\n\n${words}\n\n${link}\n\nIf you did not ask for this, ignore this email.\n`,
+            html: `<!doctype html><html><body><p>Hello ${escapeHtml(member.name)},</p><p>${escapeHtml(words)}</p><p><a href="${link}">Confirm the new address</a></p><p>If you did not ask for this, ignore this email.</p></body></html>`,
+          });
+        } catch (error) {
+          // Nothing changes without the link; the address stays and the form says so.
+          request.log.warn({ err: (error as Error).message }, 'email change link not sent');
+          return again({ email: 'The confirmation email could not be sent just now, so your address stays as it is. Try again later.' }, 503);
+        }
+        if (member.email) {
+          const notice = `Someone signed in as @${member.handle} asked to change the email address of your ${program} account. This address stays until the new one is confirmed from a link sent to it. If that was not you, sign in, check your settings and tell a program manager.`;
+          await context.notifier
+            .sendTransient(member.email, {
+              subject: `An email change was requested for your ${program} account`,
+              text: `Hello ${member.name},\n\n${notice}\n\n${context.baseUrl}/me/settings\n`,
+              html: `<!doctype html><html><body><p>Hello ${escapeHtml(member.name)},</p><p>${escapeHtml(notice)}</p><p><a href="${context.baseUrl}/me/settings">Your settings</a></p></body></html>`,
+            })
+            .catch((error: Error) => request.log.warn({ err: error.message }, 'email change notice to the old address not sent'));
+        }
+        return redirect(context, reply, '/me/settings', { kind: 'notice', text: `A confirmation link went to ${email}; your address changes when you open it.` });
       },
     },
     {

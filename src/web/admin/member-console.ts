@@ -745,8 +745,8 @@ export function memberConsoleRoutes(context: WebContext): Route[] {
                 main: html`<div class="narrow card">
                   <h1>This link does not work</h1>
                   <p>
-                    It was used already, it expired, or it is not complete. Ask a program manager to send a
-                    new one.
+                    It was used already, it expired, or it is not complete. Ask for a new one in your settings, or
+                    ask a program manager to send one.
                   </p>
                 </div>`,
               },

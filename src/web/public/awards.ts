@@ -6,6 +6,7 @@ import { CATEGORIES, CATEGORY_LABELS, isCategory } from '../../domain/categories
 import { pointsText, type AwardResults } from '../../domain/awards.js';
 import { awardsInSnapshot, listSnapshots, publishedSnapshot, snapshotResults, type AwardKey, type MemberAward } from '../../store/awards.js';
 import { findMember } from '../../store/members.js';
+import { handleAlias } from '../../store/member-console.js';
 import type { AwardSnapshotRow, Member } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -40,6 +41,16 @@ export async function awardWinner(context: WebContext, snapshot: AwardSnapshotRo
   const awards = member && member.state !== 'withdrawn' ? awardsInSnapshot(snapshot, member.id) : [];
   if (!member || awards.length === 0) throw notFound(`@${handle.slice(0, 40)} is not among the winners of the ${snapshot.year} awards`);
   return { member, awards };
+}
+
+/**
+ * Where an award address moved when its handle is a former one (changed in the console): the
+ * same address with the current handle in its place. null when the handle is current or unknown.
+ */
+export async function movedAwardAddress(context: WebContext, year: string | undefined, handle: string, rest = ''): Promise<string | null> {
+  if (!/^\d{4}$/.test(year ?? '') || (await findMember(context.db, handle))) return null;
+  const current = await handleAlias(context.db, handle);
+  return current ? `/awards/${year}/${current}${rest}` : null;
 }
 
 export function awardOf(awards: MemberAward[], key: string): MemberAward {
@@ -191,6 +202,8 @@ export function awardsRoutes(context: WebContext): Route[] {
       summary: "a winner's award page with share card, certificate and credential",
       handler: async (request, reply) => {
         const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '');
+        if (moved) return reply.code(301).header('location', moved).send();
         const snapshot = await publishedYear(context, params.year);
         const { member, awards } = await awardWinner(context, snapshot, params.handle ?? '');
         const first = awards[0]!;

@@ -140,6 +140,9 @@ export function profileRoutes(context: WebContext): Route[] {
         const file = paramsOf(request).file ?? '';
         const handle = file.endsWith('.svg') ? file.slice(0, -4) : '';
         const member = handle ? await findMember(context.db, handle) : undefined;
+        // A former handle redirects to the current one's badge, as its profile does.
+        const current = !member && handle ? await handleAlias(context.db, handle) : null;
+        if (current) return reply.code(301).header('location', `/badge/${current}.svg`).header('cache-control', BADGE_CACHE).send();
         reply.type('image/svg+xml; charset=utf-8').header('cache-control', BADGE_CACHE);
         // A README shows an image, not a page: an unknown badge is an SVG that says so.
         if (!member || member.state === 'withdrawn') return reply.code(404).send(badgeSvg('Magento Ambassador', 'not found', '#9ca3af'));

@@ -11,6 +11,7 @@ import { issuerJwks, signCredential } from '../../credentials/issuer-key.js';
 import { getOrCreateSecret } from '../../store/secrets.js';
 import { memberStatuses } from '../../store/statuses.js';
 import { findMember } from '../../store/members.js';
+import { handleAlias } from '../../store/member-console.js';
 import type { Member } from '../../store/schema.js';
 import { snapshotResults, type MemberAward } from '../../store/awards.js';
 import type { WebContext } from '../context.js';
@@ -20,7 +21,7 @@ import { categoryColor } from '../views/charts.js';
 import { formatDate } from '../views/components.js';
 import { renderShareCard, type ShareCard } from '../share/card.js';
 import { renderCertificate } from '../share/certificate.js';
-import { awardOf, awardPath, awardWinner, publishedYear } from './awards.js';
+import { awardOf, awardPath, awardWinner, movedAwardAddress, publishedYear } from './awards.js';
 import { publicStatus } from './privacy.js';
 
 const TOP_ACCENT = '#c2410c';
@@ -129,6 +130,15 @@ async function publicMember(context: WebContext, handle: string): Promise<Member
   return member;
 }
 
+/** The member of a per-handle file, or where it moved (the same file under the current handle) when `handle` is a former one. */
+async function memberOrMoved(context: WebContext, handle: string, file: string): Promise<Member | { movedTo: string }> {
+  if (!(await findMember(context.db, handle))) {
+    const current = await handleAlias(context.db, handle);
+    if (current) return { movedTo: `/ambassadors/${current}/${file}` };
+  }
+  return publicMember(context, handle);
+}
+
 export function recognitionFileRoutes(context: WebContext): Route[] {
   async function award(request: FastifyRequest) {
     const params = paramsOf(request);
@@ -144,6 +154,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'share card (OpenGraph PNG) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/card.png`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         return sendPng(request, reply, awardCard(context, member, won));
       },
@@ -155,6 +168,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'printable certificate (PDF) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/certificate.pdf`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         const pdf = await renderCertificate({
           program: context.config.program.name,
@@ -176,6 +192,9 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: 'Open Badges 3.0 credential (VC-JWT) of an award',
       handler: async (request, reply) => {
+        const params = paramsOf(request);
+        const moved = await movedAwardAddress(context, params.year, params.handle ?? '', `/${encodeURIComponent(params.award ?? '')}/credential.jwt`);
+        if (moved) return reply.code(301).header('location', moved).send();
         const { member, award: won } = await award(request);
         const jwt = await signCredential(context.db, await awardCredential(context, member, won));
         reply.header('content-disposition', `attachment; filename="${won.year}-${won.key}-${member.handle}.jwt"`).header('cache-control', 'public, max-age=3600');
@@ -189,7 +208,8 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: "share card (OpenGraph PNG) of an ambassador's profile",
       handler: async (request, reply) => {
-        const member = await publicMember(context, paramsOf(request).handle ?? '');
+        const member = await memberOrMoved(context, paramsOf(request).handle ?? '', 'card.png');
+        if ('movedTo' in member) return reply.code(301).header('location', member.movedTo).send();
         const [status] = await memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] });
         const shown = status ? publicStatus(context, status.status) : 'inactive';
         return sendPng(request, reply, {
@@ -209,7 +229,8 @@ export function recognitionFileRoutes(context: WebContext): Route[] {
       kind: 'page',
       summary: "Open Badges 3.0 credential (VC-JWT) of an ambassador's active status",
       handler: async (request, reply) => {
-        const member = await publicMember(context, paramsOf(request).handle ?? '');
+        const member = await memberOrMoved(context, paramsOf(request).handle ?? '', 'credential.jwt');
+        if ('movedTo' in member) return reply.code(301).header('location', member.movedTo).send();
         const jwt = await signCredential(context.db, await statusCredential(context, member));
         reply.header('content-disposition', `attachment; filename="${member.handle}-active-ambassador.jwt"`).header('cache-control', 'private, max-age=300');
         return reply.type('application/vc+ld+json+jwt').send(jwt);
