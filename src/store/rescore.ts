@@ -143,8 +143,9 @@ export async function rescoreAll(
     result.changed += outcome.changed;
     options.onProgress?.(Math.min(index + chunkSize, pending.length), pending.length);
   }
-  // The standings' statistics after many rows moved, so the leaderboards keep their index plans.
-  if (result.changed > 0) await sql`analyze member_standings`.execute(db);
+  // After many rows moved: the standings' statistics, so the leaderboards keep their index plans,
+  // and their visibility map, so a ranked count reads the ranking index alone.
+  if (result.changed > 0) await tidyStandings(db);
   const digest = rulesDigest(versions);
   const apply = async (trx: Kysely<Database>) => {
     await trx.deleteFrom('scoring_rules_seen').where('digest', '<>', digest).execute();
@@ -152,6 +153,23 @@ export async function rescoreAll(
   };
   await (db.isTransaction ? apply(db) : db.transaction().execute(apply));
   return result;
+}
+
+/**
+ * VACUUM (ANALYZE) of member_standings: a rescore rewrote many of its rows, leaving dead
+ * versions and pages the visibility map no longer vouches for (a count would visit the heap).
+ * VACUUM cannot run in a transaction: inside one, ANALYZE alone.
+ */
+export async function tidyStandings(db: Kysely<Database>): Promise<void> {
+  if (!db.isTransaction) {
+    try {
+      await sql`vacuum (analyze) member_standings`.execute(db);
+      return;
+    } catch {
+      // An engine that refuses VACUUM here still gets its statistics.
+    }
+  }
+  await sql`analyze member_standings`.execute(db);
 }
 
 /**
