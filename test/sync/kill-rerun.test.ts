@@ -227,5 +227,5 @@ describe.each(ENGINES)('a sync killed and run again, on %s', (engine) => {
     } finally {
       await database.dispose();
     }
-  });
+  }, 180_000);
 });
