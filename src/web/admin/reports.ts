@@ -7,7 +7,7 @@ import { CATEGORIES, CATEGORY_LABELS } from '../../domain/categories.js';
 import { countryName } from '../../domain/countries.js';
 import { programReport, type MonthFigures } from '../../store/reports.js';
 import type { WebContext } from '../context.js';
-import { html, raw, type Html } from '../html.js';
+import { escapeHtml, html, raw, type Html } from '../html.js';
 import { page, type Route } from '../routing.js';
 import { categoryColor, categoryPatternDefs, categoryPatternId, legendSwatch } from '../views/charts.js';
 import { adminNav } from './nav.js';
@@ -148,7 +148,7 @@ function countriesChart(countries: { country: string | null; members: number }[]
     .map((c, i) => {
       const width = Math.max(2, Math.round((c.members / max) * barMax));
       const name = c.country ? countryName(c.country) : 'Not given';
-      return `<g transform="translate(0 ${i * rowHeight})"><text x="0" y="16" class="chart-label">${escapeSvg(name)}</text><rect x="${labelWidth}" y="4" width="${width}" height="16" rx="2" class="country-bar"/><text x="${labelWidth + width + 6}" y="16" class="chart-value">${c.members}</text></g>`;
+      return `<g transform="translate(0 ${i * rowHeight})"><text x="0" y="16" class="chart-label">${escapeHtml(name)}</text><rect x="${labelWidth}" y="4" width="${width}" height="16" rx="2" class="country-bar"/><text x="${labelWidth + width + 6}" y="16" class="chart-value">${c.members}</text></g>`;
     })
     .join('');
   return html`<svg
@@ -163,10 +163,6 @@ function countriesChart(countries: { country: string | null; members: number }[]
     </desc>
     ${raw(rows)}
   </svg>`;
-}
-
-function escapeSvg(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function reportRoutes(context: WebContext): Route[] {
