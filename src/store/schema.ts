@@ -287,6 +287,10 @@ export interface MemberStandingsTable {
   education: Numeric;
   leadership: Numeric;
   listed: boolean;
+  handle: string;
+  name: string;
+  /** Generated (migration 0074): the 'all' row's leaderboard row as JSON text. */
+  packed: Generated<string | null>;
 }
 
 export interface ScoringRulesSeenTable {

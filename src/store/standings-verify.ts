@@ -23,7 +23,7 @@ export interface VerifyResult {
 
 const COLUMNS = [
   'points', 'categories_with_points', 'contributions', 'last_counted_at', 'handle_key',
-  'code', 'content', 'events', 'documentation', 'education', 'leadership', 'listed',
+  'code', 'content', 'events', 'documentation', 'education', 'leadership', 'listed', 'handle', 'name',
 ] as const;
 
 export async function verifyStandings(db: Kysely<Database>, options: { limit?: number } = {}): Promise<VerifyResult> {
@@ -53,12 +53,12 @@ export async function verifyStandings(db: Kysely<Database>, options: { limit?: n
       -- The 'all' row: the member's cycle, with the six sums.
       select b.member_id, b.cycle_year, 'all'::text as category, b.points, b.categories_with_points, b.contributions, b.last_counted_at,
              lower(m.handle) collate "C" as handle_key, b.code, b.content, b.events, b.documentation, b.education, b.leadership,
-             (m.state = 'registered' and not m.is_bot) as listed
+             (m.state = 'registered' and not m.is_bot) as listed, m.handle, m.name
       from by_member b join members m on m.id = b.member_id
       union all
       -- A category's row: counted and tied within the category, only when it has points.
       select x.member_id, x.cycle_year, x.category, x.points, 1, x.contributions, x.last_counted_at,
-             lower(m.handle) collate "C", 0, 0, 0, 0, 0, 0, (m.state = 'registered' and not m.is_bot)
+             lower(m.handle) collate "C", 0, 0, 0, 0, 0, 0, (m.state = 'registered' and not m.is_bot), m.handle, m.name
       from by_category x join members m on m.id = x.member_id
       where x.points > 0
     ),

@@ -6,7 +6,7 @@
 // tests check that all three agree).
 import { sql, type Kysely } from 'kysely';
 import { CATEGORIES, type Category } from '../domain/categories.js';
-import type { RankedStanding } from '../domain/leaderboard.js';
+import { categoriesWithPoints, type RankedStanding } from '../domain/leaderboard.js';
 import type { Database } from './schema.js';
 
 export interface StandingsQuery {
@@ -105,8 +105,68 @@ const AHEAD = sql`(o.points > s.points or (o.points = s.points and (o.categories
 /** rank, member id, handle, name, points, contributions, last counted (ISO), then the six category sums. */
 type PackedRow = [number, number, string, string, number, number, string, ...number[]];
 
+/** member id, handle, name, points, contributions, last counted (ISO), then the six category sums. */
+type StoredRow = [number, string, string, number, number, string, ...number[]];
+
+function standingOf(rank: number, [memberId, handle, name, points, contributions, last, ...sums]: StoredRow): RankedStanding {
+  return {
+    rank,
+    memberId: Number(memberId),
+    handle: String(handle),
+    name: String(name),
+    points: Number(points),
+    contributions: Number(contributions),
+    lastContributionAt: String(last),
+    categories: {
+      code: Number(sums[0]),
+      content: Number(sums[1]),
+      events: Number(sums[2]),
+      documentation: Number(sums[3]),
+      education: Number(sums[4]),
+      leadership: Number(sums[5]),
+    },
+  };
+}
+
+/**
+ * The overall ranking of a year from the covering index of 'all' rows (migration 0074): an
+ * index-only scan in ranking order that concatenates each row's stored JSON text, so a rank is
+ * the row's position. PostgreSQL aggregates an ordered subquery in its order; the order is
+ * still checked here (null when it is not kept, and the caller ranks in SQL instead).
+ */
+async function overallStandings(db: Kysely<Database>, year: number, total: number, query: StandingsQuery): Promise<StandingsPage | null> {
+  const offset = query.offset ?? 0;
+  const result = await sql<{ rows: string | null }>`
+    select string_agg(s.packed, ',') as rows
+    from (select s.packed from member_standings s
+          where s.cycle_year = ${year} and s.category = 'all' and s.listed
+          order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s`.execute(db);
+  const stored = JSON.parse(`[${result.rows[0]?.rows ?? ''}]`) as StoredRow[];
+  const rows = stored.map((entry, index) => standingOf(offset + index + 1, entry));
+  return inRankingOrder(rows) ? { total, rows } : null;
+}
+
+/** Each row at or behind the one before it by points, breadth, contributions and last contribution. */
+function inRankingOrder(rows: RankedStanding[]): boolean {
+  for (let index = 1; index < rows.length; index += 1) {
+    const a = rows[index - 1]!;
+    const b = rows[index]!;
+    const order =
+      a.points - b.points ||
+      categoriesWithPoints(a.categories) - categoriesWithPoints(b.categories) ||
+      a.contributions - b.contributions ||
+      Date.parse(b.lastContributionAt!) - Date.parse(a.lastContributionAt!);
+    if (order < 0) return false;
+  }
+  return true;
+}
+
 async function maintainedStandings(db: Kysely<Database>, { year, total }: { year: number; total: number }, query: StandingsQuery): Promise<StandingsPage> {
   const category = query.category ?? 'all';
+  if (category === 'all' && !(query.memberIds && query.memberIds.length > 0)) {
+    const overall = await overallStandings(db, year, total, query);
+    if (overall) return overall;
+  }
   const offset = query.offset ?? 0;
   // The six sums live on the member's 'all' row: a category's page joins it.
   const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
@@ -139,16 +199,7 @@ async function maintainedStandings(db: Kysely<Database>, { year, total }: { year
                              order by s.rank), '[]')::text as rows
     from (${ranked}) s`.execute(db);
   const packed = JSON.parse(result.rows[0]?.rows ?? '[]') as PackedRow[];
-  const rows = packed.map(([rank, memberId, handle, name, points, contributions, last, ...sums]) => ({
-    rank: Number(rank),
-    memberId: Number(memberId),
-    handle: String(handle),
-    name: String(name),
-    points: Number(points),
-    contributions: Number(contributions),
-    lastContributionAt: String(last),
-    categories: Object.fromEntries(CATEGORIES.map((c, index) => [c, Number(sums[index])])) as RankedStanding['categories'],
-  }));
+  const rows = packed.map(([rank, ...stored]) => standingOf(Number(rank), stored as StoredRow));
   return { total, rows };
 }
 
@@ -157,7 +208,7 @@ export async function aggregateStandings(db: Kysely<Database>, query: StandingsQ
   const from = new Date(`${query.from}T00:00:00Z`);
   const until = new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000);
   const sortPoints = query.category ? sql.ref(`t.${query.category}`) : sql.ref('t.points');
-  // A category counts and breaks ties within itself: its contributions, its last one.
+  // A category counts and breaks ties within itself: its points, its contributions, its last one.
   const within = query.category ? sql`c.category = ${query.category}` : sql`true`;
   const categorySums = CATEGORIES.map(
     (category) =>
@@ -180,7 +231,7 @@ export async function aggregateStandings(db: Kysely<Database>, query: StandingsQ
     with totals as (
       -- float8 sums are much faster than numeric ones; points have two decimals, so rounding
       -- the total to two decimals gives the exact sum.
-      select c.member_id, round(sum(c.points::float8)::numeric, 2)::float8 as points,
+      select c.member_id, coalesce(round((sum(c.points::float8) filter (where ${within}))::numeric, 2), 0)::float8 as points,
              (count(*) filter (where ${within}))::int as contributions,
              max(c.occurred_at) filter (where ${within}) as last_at, ${sql.join(categorySums, sql`, `)}
       from contributions c

@@ -13,7 +13,8 @@ import { addMember, changeMemberState, removeMember, setMemberFlags } from '../.
 import { rescoreAll } from '../../src/store/rescore.js';
 import { aggregateStandings, queryStandings, setStandingsCycle } from '../../src/store/standings.js';
 import { verifyStandings } from '../../src/store/standings-verify.js';
-import { mergeMembers } from '../../src/web/queries/accounts.js';
+import { changeHandle } from '../../src/store/member-console.js';
+import { mergeMembers, updateProfile } from '../../src/web/queries/accounts.js';
 import { webDb } from '../../src/web/queries/tables.js';
 import { configWith } from '../domain/fixtures.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
@@ -32,7 +33,8 @@ type Step =
   | { op: 'merge'; keep: number; duplicate: number }
   | { op: 'erase'; who: number }
   | { op: 'flag'; who: number; bot: boolean; staff: boolean }
-  | { op: 'state'; who: number; suspend: boolean };
+  | { op: 'state'; who: number; suspend: boolean }
+  | { op: 'rename'; who: number; handle: boolean };
 
 const who = fc.integer({ min: 0, max: 5 });
 // Days from 2025-12-20 to 2027-01-10: histories cross the years' edges.
@@ -46,6 +48,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('erase' as const), who }),
   fc.record({ op: fc.constant('flag' as const), who, bot: fc.boolean(), staff: fc.boolean() }),
   fc.record({ op: fc.constant('state' as const), who, suspend: fc.boolean() }),
+  fc.record({ op: fc.constant('rename' as const), who, handle: fc.boolean() }),
 );
 
 const dateOf = (offset: number, hour = 12) => new Date(Date.UTC(2025, 11, 20 + offset, hour)).toISOString();
@@ -53,6 +56,7 @@ const dateOf = (offset: number, hour = 12) => new Date(Date.UTC(2025, 11, 20 + o
 describe.each(ENGINES)('maintained standings on %s', (engine) => {
   let store: TestStore;
   let run = 0;
+  let renames = 0;
   let config = base;
   beforeAll(async () => {
     store = await freshStore(engine);
@@ -114,6 +118,13 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
       } else if (s.op === 'flag') {
         const m = await alive(s.who);
         if (m) await setMemberFlags(db, m.handle, { isBot: s.bot, isStaff: s.staff }, 'test');
+      } else if (s.op === 'rename') {
+        // What a leaderboard row shows (name, handle) is kept on the standings rows.
+        const m = await alive(s.who);
+        if (!m) continue;
+        renames += 1;
+        if (s.handle) await changeHandle(db, m.id, `${m.handle}x${renames}`, 'test', 'test');
+        else await updateProfile(webDb(db), m.id, { name: `Renamed ${renames}`, country: null, company: null, bio: null, avatarUrl: null }, 'test');
       } else {
         const m = await alive(s.who);
         if (!m) continue;
@@ -178,6 +189,20 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(await setStandingsCycle(store.db, { start: '01-01', end: '12-31' })).toBe(true);
     expect((await verifyStandings(store.db)).differences).toEqual([]);
   }, 300_000);
+
+  it('keeps the name and handle a leaderboard row shows', async () => {
+    const db = store.db;
+    const m = await addMember(db, { handle: `shown${engine}`, name: 'Shown', email: `shown${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
+    await upsertContributions(db, base, [
+      { memberId: m.id, source: 'prop', externalId: `shown-${engine}`, kind: 'blogPost', title: 'Shown', url: null, occurredAt: '2026-03-03T10:00:00Z', reviewState: 'counted', metadata: {} },
+    ]);
+    await updateProfile(webDb(db), m.id, { name: 'Shown Again', country: null, company: null, bio: null, avatarUrl: null }, 'test');
+    await changeHandle(db, m.id, `shown${engine}2`, 'test', 'test');
+    expect((await verifyStandings(db)).differences).toEqual([]);
+    const year = await queryStandings(db, { from: '2026-01-01', to: '2026-12-31' });
+    expect(year.rows.find((row) => row.memberId === m.id)).toMatchObject({ handle: `shown${engine}2`, name: 'Shown Again' });
+    expect(year).toEqual(await aggregateStandings(db, { from: '2026-01-01', to: '2026-12-31' }));
+  });
 
   it('finds the difference when a maintenance path is switched off', async () => {
     const db = store.db;
