@@ -16,9 +16,10 @@ create function standings_packed(
   code numeric, content numeric, events numeric, documentation numeric, education numeric, leadership numeric
 ) returns text
 language sql immutable parallel safe as $$
-  select json_build_array(member_id, handle, name, points, contributions,
-                          to_char(last_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                          code, content, events, documentation, education, leadership)::text
+  -- Compact (no spaces, numbers without trailing zeros): the text a whole year's list ships.
+  select '[' || member_id || ',' || to_json(handle)::text || ',' || to_json(name)::text || ',' || trim_scale(points) || ',' || contributions
+         || ',"' || to_char(last_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || trim_scale(code) || ',' || trim_scale(content)
+         || ',' || trim_scale(events) || ',' || trim_scale(documentation) || ',' || trim_scale(education) || ',' || trim_scale(leadership) || ']'
 $$;
 
 alter table member_standings add column packed text generated always as (
@@ -117,3 +118,12 @@ create trigger standings_contributions_update after update on contributions
   referencing old table as standings_old new table as standings_new for each statement
   when (coalesce(current_setting('ambassador.standings_deferred', true), '') <> 'on')
   execute function standings_after_contributions_update();
+
+-- A rescore writes with hash and merge joins off (store/rescore.ts); the standings triggers
+-- join transition tables, which want them.
+alter function standings_after_contributions_update() set enable_hashjoin = on;
+alter function standings_after_contributions_update() set enable_mergejoin = on;
+alter function standings_after_contributions_insert() set enable_hashjoin = on;
+alter function standings_after_contributions_insert() set enable_mergejoin = on;
+alter function standings_after_contributions_delete() set enable_hashjoin = on;
+alter function standings_after_contributions_delete() set enable_mergejoin = on;

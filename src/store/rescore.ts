@@ -119,13 +119,16 @@ export async function rescoreAll(
     .executeTakeFirstOrThrow();
   const result: RescoreResult = { members: Number(bounds.n), contributions: 0, changed: 0 };
   if (bounds.low !== null && bounds.high !== null && (scopes === null || scopes.length > 0)) {
-    // Everything the first time; afterwards only the scopes, member range by member range.
-    const filter = scopes === null ? sql`true` : scopeFilter(scopes);
+    // Everything the first time (whole members, standings rebuilt from the scored rows);
+    // afterwards only the scopes, member range by member range.
     const low = Number(bounds.low);
     const high = Number(bounds.high);
     for (let from = low; from <= high; from += chunkSize) {
       const to = Math.min(high, from + chunkSize - 1);
-      const outcome = await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${filter}`);
+      const outcome =
+        scopes === null
+          ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
+          : await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`);
       if (scopes === null) await db.deleteFrom('scoring_pending').where('member_id', '>=', from).where('member_id', '<=', to).execute();
       result.contributions += outcome.contributions;
       result.changed += outcome.changed;
@@ -137,7 +140,7 @@ export async function rescoreAll(
   const pending = (await db.selectFrom('scoring_pending').select('member_id').orderBy('member_id').execute()).map((row) => row.member_id);
   for (let index = 0; index < pending.length; index += chunkSize) {
     const ids = pending.slice(index, index + chunkSize);
-    const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${ids}::int[])`);
+    const outcome = await rescoreWholeMembers(db, config, (member) => sql`${member} = any(${ids}::int[])`);
     await sql`delete from scoring_pending where member_id = any(${ids}::int[])`.execute(db);
     result.contributions += outcome.contributions;
     result.changed += outcome.changed;
@@ -174,7 +177,8 @@ export async function tidyStandings(db: Kysely<Database>): Promise<void> {
 
 /**
  * The scoring of the contributions matched by `filter` (over alias c) under `config`, as CTEs
- * to put after WITH: the last, `scored`, has id, rules_version, points and explanation.
+ * to put after WITH: the last, `scored`, has id, member_id, category, counted, occurred_at,
+ * rules_version, points and explanation.
  */
 export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): RawBuilder<unknown> {
   const versions = rulesVersions(config);
@@ -182,7 +186,8 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
   const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
   const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
   return sql`s0 as materialized (
-      select c.id, c.member_id, c.kind, c.occurred_at, c.metadata,
+      select c.id, c.member_id, c.kind, c.category, c.occurred_at, c.metadata,
+             c.review_state = 'counted' as counted,
              c.review_state in ('counted', 'pending') as takes_place,
              (c.occurred_at at time zone 'UTC')::date as day,
              date_trunc('week', c.occurred_at at time zone 'UTC')::date as week,
@@ -192,7 +197,7 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
       where ${filter}
     ),
     s1 as (
-      select s.id, s.member_id, s.kind, s.occurred_at, s.takes_place, s.day, s.week,
+      select s.id, s.member_id, s.kind, s.category, s.counted, s.occurred_at, s.takes_place, s.day, s.week,
              ${scoring.points} as raw_points, ${scoring.sentence} as sentence,
              ${scoring.rulesVersion} as rules_version,
              ${scoring.capPerDay} as cap_day, ${scoring.capPerWeek} as cap_week
@@ -213,7 +218,7 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
       from s3
     ),
     scored as (
-      select id, rules_version,
+      select id, member_id, category, counted, occurred_at, rules_version,
              case when ${overCapDay} or ${overCapWeek} then 0 else raw_points end as points,
              case
                when ${overCapDay} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_day || ' a day on ' || day::text
@@ -224,23 +229,122 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
     )`;
 }
 
+/**
+ * The statement settings of a rescore: no JIT (compiling the scoring expressions costs more
+ * than it saves on a chunk), and the new points written by looking up each row by id in id
+ * order (a nested loop over the primary key), which visits the table's pages in order
+ * instead of hashing the whole table and writing in the scorer's order. The standings
+ * triggers set their own join methods back (migration 0074). `deferStandings` skips the
+ * standings update trigger: for a statement that rebuilds the standings of what it scores.
+ * Inside a caller's transaction the previous values are restored afterwards.
+ */
+async function withRescoreSettings<T>(db: Kysely<Database>, deferStandings: boolean, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const settings: [string, string][] = [
+    ['jit', 'off'],
+    ['enable_hashjoin', 'off'],
+    ['enable_mergejoin', 'off'],
+    ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
+  ];
+  const apply = (trx: Kysely<Database>, values: [string, string][]) =>
+    sql`select ${sql.join(values.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`.execute(trx);
+  const run = async (trx: Kysely<Database>) => {
+    const before = db.isTransaction
+      ? await sql<Record<string, string | null>>`select ${sql.join(settings.map(([name], index) => sql`current_setting(${name}, true) as ${sql.ref(`s${index}`)}`), sql`, `)}`.execute(trx)
+      : null;
+    await apply(trx, settings);
+    const result = await body(trx);
+    if (before) {
+      const row = before.rows[0]!;
+      await apply(trx, settings.map(([name], index) => [name, row[`s${index}`] ?? '']));
+    }
+    return result;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+const UPDATE_SCORED = sql`
+    updated as (
+      update contributions c
+      set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
+      from (select * from scored order by id) f
+      where c.id = f.id
+        and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
+      returning c.id
+    )`;
+
 async function rescoreWhere(
   db: Kysely<Database>,
   config: ProgramConfig,
   filter: RawBuilder<unknown>,
 ): Promise<{ contributions: number; changed: number }> {
-  const result = await sql<{ considered: number; changed: number }>`
+  const result = await withRescoreSettings(db, false, (trx) =>
+    sql<{ considered: number; changed: number }>`
     with ${scoredCtes(config, filter)},
-    updated as (
-      update contributions c
-      set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
-      from scored f
-      where c.id = f.id
-        and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
-      returning c.id
+    ${UPDATE_SCORED}
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(trx),
+  );
+  const row = result.rows[0]!;
+  return { contributions: Number(row.considered), changed: Number(row.changed) };
+}
+
+/**
+ * Scores every contribution of the members matched by `members` (over a column reference)
+ * and, in the same statement, replaces their maintained standings with totals of the scored
+ * rows: the first scoring of a large import costs one pass over its rows, without the update
+ * trigger's per-row deltas and a second read of the members' contributions.
+ */
+async function rescoreWholeMembers(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  members: (column: RawBuilder<unknown>) => RawBuilder<unknown>,
+): Promise<{ contributions: number; changed: number }> {
+  const result = await withRescoreSettings(db, true, (trx) =>
+    sql<{ considered: number; changed: number }>`
+    with ${scoredCtes(config, members(sql.ref('c.member_id')))},
+    ${UPDATE_SCORED},
+    dated as (
+      select f.member_id, extract(year from f.occurred_at at time zone 'UTC')::int as cycle_year, f.category, f.points, f.occurred_at
+      from scored f where f.counted
+    ),
+    bounds as (
+      select y.cycle_year, b.from_at, b.until_at
+      from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
+    ),
+    totals as (
+      select row(d.member_id, d.cycle_year, d.category, sum(d.points), count(*)::int, max(d.occurred_at))::standings_category_total as total
+      from dated d join bounds b on b.cycle_year = d.cycle_year
+      where d.occurred_at >= b.from_at and d.occurred_at < b.until_at
+      group by d.member_id, d.cycle_year, d.category
+    ),
+    fresh as (
+      select r.* from standings_rows_of(array(select t.total from totals t)) r
+    ),
+    -- The members' rows that no longer have totals (a set difference: no join of two large sets,
+    -- which this statement's settings would make a nested loop).
+    stale as (
+      select s.member_id, s.cycle_year, s.category from member_standings s where ${members(sql.ref('s.member_id'))}
+      except
+      select r.member_id, r.cycle_year, r.category from fresh r
+    ),
+    removed as (
+      delete from member_standings s using stale k
+      where s.member_id = k.member_id and s.cycle_year = k.cycle_year and s.category = k.category
+      returning 1
+    ),
+    written as (
+      insert into member_standings
+        (member_id, cycle_year, category, points, categories_with_points, contributions, last_counted_at, handle_key,
+         code, content, events, documentation, education, leadership, listed, handle, name)
+      select * from fresh
+      on conflict (member_id, cycle_year, category) do update set
+        points = excluded.points, categories_with_points = excluded.categories_with_points, contributions = excluded.contributions,
+        last_counted_at = excluded.last_counted_at, handle_key = excluded.handle_key, code = excluded.code, content = excluded.content,
+        events = excluded.events, documentation = excluded.documentation, education = excluded.education,
+        leadership = excluded.leadership, listed = excluded.listed, handle = excluded.handle, name = excluded.name
+      returning 1
     )
-    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(
-    db,
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed,
+           (select count(*) from removed)::int + (select count(*) from written)::int as standings`.execute(trx),
   );
   const row = result.rows[0]!;
   return { contributions: Number(row.considered), changed: Number(row.changed) };

@@ -146,7 +146,7 @@ async function overallStandings(db: Kysely<Database>, year: number, total: numbe
   return inRankingOrder(rows) ? { total, rows } : null;
 }
 
-/** Each row at or behind the one before it by points, breadth, contributions and last contribution. */
+/** Each row at or behind the one before it by points, breadth, contributions and last counted contribution. */
 function inRankingOrder(rows: RankedStanding[]): boolean {
   for (let index = 1; index < rows.length; index += 1) {
     const a = rows[index - 1]!;
@@ -154,9 +154,9 @@ function inRankingOrder(rows: RankedStanding[]): boolean {
     const order =
       a.points - b.points ||
       categoriesWithPoints(a.categories) - categoriesWithPoints(b.categories) ||
-      a.contributions - b.contributions ||
-      Date.parse(b.lastContributionAt!) - Date.parse(a.lastContributionAt!);
-    if (order < 0) return false;
+      a.contributions - b.contributions;
+    // The instants are written alike (toISOString's form): as text, earlier sorts first.
+    if (order < 0 || (order === 0 && a.lastContributionAt! > b.lastContributionAt!)) return false;
   }
   return true;
 }

@@ -204,6 +204,48 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(year).toEqual(await aggregateStandings(db, { from: '2026-01-01', to: '2026-12-31' }));
   });
 
+  it('rebuilds the standings of what a first scoring scores, and the deferral ends with it', async () => {
+    const db = store.db;
+    const people = [];
+    for (let i = 0; i < 5; i += 1) {
+      people.push(await addMember(db, { handle: `raw${engine}${i}`, name: `Raw ${i}`, email: `raw${engine}${i}@example.org`, joinedAt: '2025-06-01' }, 'test'));
+    }
+    // One of them already has a scored, counted contribution (a standings row to replace).
+    await upsertContributions(db, base, [
+      { memberId: people[0]!.id, source: 'prop', externalId: `raw-${engine}-old`, kind: 'talk', title: 'Old', url: null, occurredAt: '2026-02-02T10:00:00Z', reviewState: 'counted', metadata: {} },
+    ]);
+    // An import writes rows unscored (rules_version ''), counted, pending and over a cap, across years.
+    let n = 0;
+    for (const person of people) {
+      for (const [kind, at, state] of [
+        ['blogPost', '2025-12-31T23:00:00Z', 'counted'], ['blogPost', '2026-01-05T10:00:00Z', 'counted'], ['answerPosted', '2026-01-05T11:00:00Z', 'counted'],
+        ['pullRequestMerged', '2026-07-01T09:00:00Z', 'pending'], ['talk', '2027-01-02T09:00:00Z', 'counted'],
+      ] as const) {
+        n += 1;
+        await sql`insert into contributions (member_id, source, external_id, kind, category, title, url, occurred_at, review_state, metadata)
+                  values (${person.id}, 'import', ${`raw-${engine}-${n}`}, ${kind}, ${base.kinds[kind]!.category}, ${kind}, null, ${at}::timestamptz, ${state}, '{}'::jsonb)`.execute(db);
+      }
+    }
+    expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toHaveLength(5);
+    await rescoreAll(db, base, { chunkSize: 2 });
+    expect(await db.selectFrom('contributions').select('id').where('rules_version', '=', '').execute()).toEqual([]);
+    expect((await verifyStandings(db)).differences).toEqual([]);
+    for (const year of [2025, 2026, 2027]) {
+      const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+      expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
+    }
+    // Inside a caller's transaction the update trigger works again after the rescore.
+    await db.transaction().execute(async (trx) => {
+      await sql`update contributions set rules_version = '' where member_id = ${people[1]!.id}`.execute(trx);
+      await sql`insert into scoring_pending (member_id) values (${people[1]!.id}) on conflict do nothing`.execute(trx);
+      await rescoreAll(trx, base);
+      await sql`update contributions set review_state = 'rejected' where member_id = ${people[1]!.id} and kind = 'talk'`.execute(trx);
+    });
+    expect((await verifyStandings(db)).differences).toEqual([]);
+    const setting = await sql<{ v: string | null }>`select current_setting('ambassador.standings_deferred', true) as v`.execute(db);
+    expect(setting.rows[0]?.v ?? '').not.toBe('on');
+  });
+
   it('finds the difference when a maintenance path is switched off', async () => {
     const db = store.db;
     const jane = await addMember(db, { handle: `off${engine}`, name: 'Off', email: `off${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
