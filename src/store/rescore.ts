@@ -123,8 +123,11 @@ export async function rescoreAll(
     // afterwards only the scopes, member range by member range.
     const low = Number(bounds.low);
     const high = Number(bounds.high);
-    for (let from = low; from <= high; from += chunkSize) {
-      const to = Math.min(high, from + chunkSize - 1);
+    // A scoped rescore touches a fraction of each member's rows: its chunks span as many
+    // members as hold about chunkSize members' worth of rows in scope.
+    const step = scopes === null ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
+    for (let from = low; from <= high; from += step) {
+      const to = Math.min(high, from + step - 1);
       const outcome =
         scopes === null
           ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
@@ -156,6 +159,18 @@ export async function rescoreAll(
   };
   await (db.isTransaction ? apply(db) : db.transaction().execute(apply));
   return result;
+}
+
+/** Members per chunk for a scoped rescore: chunkSize times the inverse of the share of rows in scope. */
+async function scopedChunkSize(db: Kysely<Database>, scopes: RulesScope[], chunkSize: number, span: number): Promise<number> {
+  const counts = await sql<{ scoped: number; all: number }>`
+    select (select count(*) from contributions c where ${scopeFilter(scopes)})::float8 as scoped,
+           (select reltuples from pg_class where oid = 'contributions'::regclass)::float8 as all`.execute(db);
+  const row = counts.rows[0];
+  const scoped = Number(row?.scoped ?? 0);
+  const all = Math.max(Number(row?.all ?? 0), scoped);
+  if (scoped === 0) return span;
+  return Math.min(span, Math.max(chunkSize, Math.floor((chunkSize * all) / scoped)));
 }
 
 /**
@@ -241,6 +256,8 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
 async function withRescoreSettings<T>(db: Kysely<Database>, deferStandings: boolean, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const settings: [string, string][] = [
     ['jit', 'off'],
+    // The caps' window sorts and the id-order sort of a chunk in memory, not on disk.
+    ['work_mem', '64MB'],
     ['enable_hashjoin', 'off'],
     ['enable_mergejoin', 'off'],
     ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
@@ -306,7 +323,7 @@ async function rescoreWholeMembers(
       select f.member_id, extract(year from f.occurred_at at time zone 'UTC')::int as cycle_year, f.category, f.points, f.occurred_at
       from scored f where f.counted
     ),
-    bounds as (
+    bounds as materialized (
       select y.cycle_year, b.from_at, b.until_at
       from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
     ),

@@ -180,7 +180,7 @@ async function maintainedStandings(db: Kysely<Database>, { year, total }: { year
       ? sql`
           select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name,
                  1 + (select count(*) from member_standings o
-                      where o.cycle_year = s.cycle_year and o.category = s.category and o.listed
+                      where o.cycle_year = ${year} and o.category = ${category} and o.listed
                         and o.points >= s.points and ${AHEAD}) as rank
           from member_standings s join members m on m.id = s.member_id
           ${breakdownJoin}

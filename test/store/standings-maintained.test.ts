@@ -206,7 +206,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
 
   it('rebuilds the standings of what a first scoring scores, and the deferral ends with it', async () => {
     const db = store.db;
-    const people = [];
+    const people: { id: number }[] = [];
     for (let i = 0; i < 5; i += 1) {
       people.push(await addMember(db, { handle: `raw${engine}${i}`, name: `Raw ${i}`, email: `raw${engine}${i}@example.org`, joinedAt: '2025-06-01' }, 'test'));
     }
