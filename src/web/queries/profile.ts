@@ -2,14 +2,16 @@
 // counted contributions by day and category.
 import { CATEGORIES, emptyCategoryPoints, isCategory, type CategoryPoints } from '../../domain/categories.js';
 import type { Platform } from '../../domain/identities.js';
-import { findMember } from '../../store/members.js';
+import { sql } from 'kysely';
+import { memberAwards, type MemberAward } from '../../store/awards.js';
 import { listIdentities } from '../../store/identities.js';
 import { listMemberContributions } from '../../store/contributions.js';
 import { queryStandings } from '../../store/standings.js';
 import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
-import type { ContributionRow, Identity, Member } from '../../store/schema.js';
+import type { ContributionRow, Identity, Member, MemberSettings } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
-import { cycleBounds } from './public.js';
+import { memberSettings } from '../public/privacy.js';
+import { cycleBounds, FIRST_COUNTED, yearsSince } from './public.js';
 
 export interface Profile {
   member: Member;
@@ -22,17 +24,34 @@ export interface Profile {
   categories: CategoryPoints;
   points: number;
   byDay: Map<string, number>;
+  settings: Omit<MemberSettings, 'member_id' | 'updated_at'>;
+  awards: MemberAward[];
 }
 
-export async function loadProfile(context: WebContext, handle: string, year: number): Promise<Profile | null> {
-  const member = await findMember(context.db, handle);
+/**
+ * The member a profile is of (any state; none for an unknown handle) and the years there is
+ * data for, in one round trip: the first thing a profile needs, before it knows the year.
+ */
+export async function findProfileMember(context: WebContext, handle: string): Promise<{ member: Member | undefined; years: number[] }> {
+  const result = await sql<Member & { first_counted: Date | null }>`
+    select m.*, f.first_counted
+    from (select ${FIRST_COUNTED} as first_counted) f
+    left join members m on lower(m.handle) = ${handle.toLowerCase()}`.execute(context.db);
+  const { first_counted: first, ...member } = result.rows[0]!;
+  return { member: member.id === null ? undefined : (member as Member), years: yearsSince(context, first) };
+}
+
+/** Everything the profile of `member` shows for `year`, read in one round of parallel queries. */
+export async function loadProfile(context: WebContext, member: Member | undefined, year: number): Promise<Profile | null> {
   if (!member || member.state === 'withdrawn') return null;
   const bounds = cycleBounds(context, year);
-  const [identities, statuses, standing, contributions] = await Promise.all([
+  const [identities, statuses, standing, contributions, settings, awards] = await Promise.all([
     listIdentities(context.db, member.id),
     memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] }),
     queryStandings(context.db, { from: bounds.start, to: bounds.end, memberIds: [member.id] }),
     listMemberContributions(context.db, member.id, { year, states: ['counted'] }),
+    memberSettings(context.db, member.id),
+    memberAwards(context.db, member.id),
   ]);
   const categories = emptyCategoryPoints();
   const byDay = new Map<string, number>();
@@ -56,6 +75,8 @@ export async function loadProfile(context: WebContext, handle: string, year: num
     categories,
     points: Math.round(points * 100) / 100,
     byDay,
+    settings,
+    awards,
   };
 }
 
