@@ -51,7 +51,9 @@ export function time(date: string | Date): Html {
 const WHOLE_NUMBER = new Intl.NumberFormat('en-US');
 
 export function formatPoints(points: number): string {
-  return Number.isInteger(points) ? WHOLE_NUMBER.format(points) : points.toFixed(2);
+  if (!Number.isInteger(points)) return points.toFixed(2);
+  // Below a thousand there is nothing to group (-0 keeps its sign, as the formatter writes it).
+  return points >= 0 && points < 1000 && !Object.is(points, -0) ? String(points) : WHOLE_NUMBER.format(points);
 }
 
 /** Page links that keep the other query parameters. */
