@@ -37,7 +37,7 @@ export function profileRoutes(context: WebContext): Route[] {
         const found = await findProfileMember(context, handle ?? '');
         const years = found.years;
         const year = yearInRange(queryOf(request).year, years, thisYear);
-        const profile = await loadProfile(context, found.member, year);
+        const profile = await loadProfile(context, found, year);
         if (!profile) {
           // A former handle (changed in the console) redirects to the current one.
           const current = await handleAlias(context.db, handle ?? '');
@@ -49,7 +49,7 @@ export function profileRoutes(context: WebContext): Route[] {
         const status = profile.status ? { ...profile.status, status: statusFor(context, request.viewer, member.id, profile.status.status) } : undefined;
         const showPoints = scoresVisibleTo(context, request.viewer, member.id);
         const links = profileLinks(settings);
-        const verified = profile.identities.filter((identity) => identity.verified_at !== null);
+        const verified = profile.verifiedIdentities;
         const kinds = context.config.kinds;
         return page(context, request, reply, {
           title: `${member.name} (@${member.handle})`,
