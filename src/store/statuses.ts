@@ -19,7 +19,7 @@ export async function memberStatuses(
   options: { memberIds?: number[] } = {},
 ): Promise<MemberStatus[]> {
   const until = new Date(new Date(`${at}T00:00:00Z`).getTime() + 86_400_000);
-  let query = db
+  const query = db
     .selectFrom('members as m')
     .select([
       'm.id',
@@ -37,23 +37,44 @@ export async function memberStatuses(
     ])
     .where('m.is_bot', '=', false)
     .orderBy(sql`lower(m.handle)`);
-  if (options.memberIds) query = query.where('m.id', 'in', options.memberIds.length ? options.memberIds : [-1]);
+  if (options.memberIds) {
+    // A few members (a profile, a badge): their state changes come with them, one round trip.
+    const rows = await query
+      .where('m.id', 'in', options.memberIds.length ? options.memberIds : [-1])
+      .select(
+        sql<string | null>`(select json_agg(json_build_array(sc.to_status, sc.effective_on) order by sc.id)::text from status_changes sc
+          where sc.member_id = m.id and sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null)`.as('changes'),
+      )
+      .execute();
+    return rows.map((member) => {
+      const changes = JSON.parse(member.changes ?? '[]') as [string, string][];
+      return statusOf(config, at, member, changes.map(([state, effectiveOn]) => ({ effectiveOn, state: state as MemberState })));
+    });
+  }
   const members = await query.execute();
-  let changesQuery = db
+  const changes = await db
     .selectFrom('status_changes')
     .select(['member_id', 'to_status', 'effective_on'])
     .where('to_status', 'in', ['registered', 'suspended', 'withdrawn'])
     .where('effective_on', 'is not', null)
-    .orderBy('id');
-  if (options.memberIds) changesQuery = changesQuery.where('member_id', 'in', options.memberIds.length ? options.memberIds : [-1]);
-  const changes = await changesQuery.execute();
+    .orderBy('id')
+    .execute();
   const changesByMember = new Map<number, { effectiveOn: string; state: MemberState }[]>();
   for (const change of changes) {
     const list = changesByMember.get(change.member_id) ?? [];
     list.push({ effectiveOn: change.effective_on!, state: change.to_status as MemberState });
     changesByMember.set(change.member_id, list);
   }
-  return members.map((member) => ({
+  return members.map((member) => statusOf(config, at, member, changesByMember.get(member.id) ?? []));
+}
+
+function statusOf(
+  config: ProgramConfig,
+  at: string,
+  member: { id: number; handle: string; name: string; joined_at: string; last_counted_at: Date | null },
+  stateChanges: { effectiveOn: string; state: MemberState }[],
+): MemberStatus {
+  return {
     memberId: member.id,
     handle: member.handle,
     name: member.name,
@@ -61,10 +82,10 @@ export async function memberStatuses(
       config.activity,
       {
         joinedAt: member.joined_at,
-        stateChanges: changesByMember.get(member.id) ?? [],
+        stateChanges,
         countedContributionDates: member.last_counted_at ? [toIsoDate(member.last_counted_at)] : [],
       },
       at,
     ),
-  }));
+  };
 }

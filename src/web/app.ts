@@ -268,16 +268,21 @@ async function handle(context: WebContext, route: Route, request: FastifyRequest
 async function respond(context: WebContext, route: Route, request: FastifyRequest, reply: FastifyReply, cacheable: boolean): Promise<unknown> {
   const result = await route.handler(request, reply);
   if (result === reply || reply.sent) return reply;
-  let body: string;
+  let text: string;
   if (result instanceof Html) {
-    body = result.value;
+    text = result.value;
     if (!reply.getHeader('content-type')) reply.type('text/html; charset=utf-8');
   } else if (typeof result === 'string') {
-    body = result;
+    text = result;
+    // What Fastify would say of a string; a Buffer would otherwise go out as octet-stream.
+    if (!reply.getHeader('content-type')) reply.type('text/plain; charset=utf-8');
   } else {
-    body = JSON.stringify(result);
+    text = JSON.stringify(result);
     reply.type('application/json; charset=utf-8');
   }
+  // Sent as bytes encoded once: Node writes a large string body several times slower than
+  // the same bytes (a page of 70 kB cost more to write than to build), and the cache keeps bytes.
+  const body = Buffer.from(text);
   if (cacheable && reply.statusCode === 200) context.cache.set(request.url, body, String(reply.getHeader('content-type')));
   return reply.send(body);
 }

@@ -7,14 +7,14 @@ import { handleAlias } from '../../store/member-console.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, externalLink, html } from '../html.js';
-import { currentYear, scoresVisibleTo, yearInRange, yearsWithData } from '../queries/public.js';
+import { currentYear, scoresVisibleTo, yearInRange } from '../queries/public.js';
 import { countryName } from '../../domain/countries.js';
 import { pointsText } from '../../domain/awards.js';
 import { isActiveStatus } from '../../domain/status.js';
 import { memberAwards } from '../../store/awards.js';
 import { awardPath } from './awards.js';
-import { memberSettings, profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
-import { identityUrl, loadProfile, yearRank } from '../queries/profile.js';
+import { profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
+import { findProfileMember, identityUrl, loadProfile, yearRank } from '../queries/profile.js';
 import { page, paramsOf, queryOf, type Route } from '../routing.js';
 
 const BADGE_CACHE = 'public, max-age=3600, stale-while-revalidate=86400';
@@ -34,21 +34,22 @@ export function profileRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const { handle } = paramsOf(request);
         const thisYear = currentYear(context);
-        const years = await yearsWithData(context);
+        const found = await findProfileMember(context, handle ?? '');
+        const years = found.years;
         const year = yearInRange(queryOf(request).year, years, thisYear);
-        const profile = await loadProfile(context, handle ?? '', year);
+        const profile = await loadProfile(context, found, year);
         if (!profile) {
           // A former handle (changed in the console) redirects to the current one.
           const current = await handleAlias(context.db, handle ?? '');
           if (current) return reply.code(301).header('location', `/ambassadors/${current}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`).send();
           throw notFound(`no ambassador with the handle "${handle}"`);
         }
-        const [settings, awards] = await Promise.all([memberSettings(context.db, profile.member.id), memberAwards(context.db, profile.member.id)]);
+        const { settings, awards } = profile;
         const member = visibleMember(profile.member, settings, request.viewer);
         const status = profile.status ? { ...profile.status, status: statusFor(context, request.viewer, member.id, profile.status.status) } : undefined;
         const showPoints = scoresVisibleTo(context, request.viewer, member.id);
         const links = profileLinks(settings);
-        const verified = profile.identities.filter((identity) => identity.verified_at !== null);
+        const verified = profile.verifiedIdentities;
         const kinds = context.config.kinds;
         return page(context, request, reply, {
           title: `${member.name} (@${member.handle})`,

@@ -199,6 +199,9 @@ export async function countries(context: WebContext): Promise<string[]> {
     .sort((a, b) => countryName(a).localeCompare(countryName(b), 'en'));
 }
 
+/** The instant of the first counted contribution, as a column of any query (one round trip). */
+export const FIRST_COUNTED = sql<Date | null>`(select min(occurred_at) from contributions where review_state = 'counted')`;
+
 /** Years from the first counted contribution to this year, newest first. */
 export async function yearsWithData(context: WebContext): Promise<number[]> {
   const first = await context.db
@@ -206,8 +209,13 @@ export async function yearsWithData(context: WebContext): Promise<number[]> {
     .select(sql<Date | null>`min(occurred_at)`.as('first'))
     .where('review_state', '=', 'counted')
     .executeTakeFirst();
+  return yearsSince(context, first?.first ?? null);
+}
+
+/** Years from `first` (the first counted contribution) to this year, newest first. */
+export function yearsSince(context: WebContext, first: Date | null): number[] {
   const now = currentYear(context);
-  const start = first?.first ? new Date(first.first).getUTCFullYear() : now;
+  const start = first ? new Date(first).getUTCFullYear() : now;
   const years: number[] = [];
   for (let y = now; y >= Math.max(start, now - 15); y -= 1) years.push(y);
   return years;

@@ -1,9 +1,9 @@
 // Charts drawn on the server as SVG, each with a text alternative: a title and description
 // for assistive technology and a table or sentence for everyone.
 import { CATEGORIES, CATEGORY_LABELS, type CategoryPoints } from '../../domain/categories.js';
-import { addDays, daysBetween } from '../../domain/dates.js';
+import { daysBetween, daysInMonth } from '../../domain/dates.js';
 import { html, raw, type Html } from '../html.js';
-import { formatDate, formatPoints } from './components.js';
+import { formatPoints } from './components.js';
 
 /**
  * One hue per category, at least 40 degrees apart, each with at least 4.5:1 contrast against
@@ -89,6 +89,8 @@ export function categoryChart(categories: CategoryPoints, id: string, unit = 'po
   </figure>`;
 }
 
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** A year of days as a grid of squares (weeks as columns), darker for more contributions. */
 export function contributionCalendar(year: number, counts: Map<string, number>, id: string): Html {
   const start = `${year}-01-01`;
@@ -103,8 +105,20 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
   let squares = '';
   let total = 0;
   let activeDays = 0;
+  // Day by day with plain counters: a date parsed and formatted per square was most of the
+  // cost of a profile page.
+  let month = 1;
+  let day = 1;
+  let monthLength = daysInMonth(year, 1);
   for (let i = 0; i < days; i += 1) {
-    const date = addDays(start, i);
+    if (day > monthLength) {
+      month += 1;
+      day = 1;
+      monthLength = daysInMonth(year, month);
+    }
+    const date = `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+    const label = `${SHORT_MONTHS[month - 1]} ${day}, ${year}`;
+    day += 1;
     const slot = i + firstWeekday;
     const week = Math.floor(slot / 7);
     const weekday = slot % 7;
@@ -112,7 +126,7 @@ export function contributionCalendar(year: number, counts: Map<string, number>, 
     total += count;
     if (count > 0) activeDays += 1;
     const level = levelOf(count);
-    squares += `<rect x="${left + week * (cell + gap)}" y="${top + weekday * (cell + gap)}" width="${cell}" height="${cell}" rx="2" class="cal-${level}"><title>${formatDate(date)}: ${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
+    squares += `<rect x="${left + week * (cell + gap)}" y="${top + weekday * (cell + gap)}" width="${cell}" height="${cell}" rx="2" class="cal-${level}"><title>${label}: ${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
   }
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const monthLabels = months
