@@ -4,7 +4,7 @@
 // one aggregate over counted contributions. Both rank with the order defined in
 // domain/leaderboard.ts (the domain's tallyStandings and rankStandings are the reference;
 // tests check that all three agree).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import { categoriesWithPoints, type RankedStanding } from '../domain/leaderboard.js';
 import type { Database } from './schema.js';
@@ -26,9 +26,16 @@ export interface StandingsPage {
   rows: RankedStanding[];
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 export async function queryStandings(db: Kysely<Database>, query: StandingsQuery): Promise<StandingsPage> {
-  const maintained = await maintainedYear(db, query);
-  return maintained === null ? aggregateStandings(db, query) : maintainedStandings(db, maintained, query);
+  const year = Number(query.from.slice(0, 4));
+  const until = Date.parse(`${query.to}T00:00:00Z`) + 86_400_000;
+  const maintained =
+    ISO_DAY.test(query.from) && ISO_DAY.test(query.to) && query.to.slice(0, 4) === query.from.slice(0, 4) && Number.isFinite(until)
+      ? await maintainedStandings(db, year, new Date(until).toISOString(), query)
+      : null;
+  return maintained ?? aggregateStandings(db, query);
 }
 
 export interface StandingsCycle {
@@ -65,30 +72,6 @@ export async function rebuildStandings(db: Kysely<Database>): Promise<void> {
     from (select distinct member_id, extract(year from occurred_at at time zone 'UTC')::int as y
           from contributions where review_state = 'counted') d
     having count(*) > 0`.execute(db);
-}
-
-function cycleOf(cycle: StandingsCycle, year: number): { start: string; end: string } {
-  const at = (monthDay: string) => {
-    const [month, day] = monthDay.split('-').map(Number) as [number, number];
-    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(day, last)).padStart(2, '0')}`;
-  };
-  return { start: at(cycle.start), end: at(cycle.end) };
-}
-
-/** The year and its ranked count when the period is a cycle of the maintained standings (one round trip). */
-async function maintainedYear(db: Kysely<Database>, query: StandingsQuery): Promise<{ year: number; total: number } | null> {
-  const year = Number(query.from.slice(0, 4));
-  if (!Number.isInteger(year) || query.to.slice(0, 4) !== query.from.slice(0, 4)) return null;
-  const result = await sql<{ start_month: number; start_day: number; end_month: number; end_day: number; n: number }>`
-    select c.*, (select count(*)::int from member_standings
-                 where cycle_year = ${year} and category = ${query.category ?? 'all'} and listed) as n
-    from standings_cycle c`.execute(db);
-  const row = result.rows[0];
-  if (!row) return null;
-  const md = (month: number, day: number) => `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  const bounds = cycleOf({ start: md(row.start_month, row.start_day), end: md(row.end_month, row.end_day) }, year);
-  return bounds.start === query.from && bounds.end === query.to ? { year, total: Number(row.n) } : null;
 }
 
 /** The instant as toISOString() writes it, made by the server (no Date per row in JavaScript). */
@@ -132,18 +115,13 @@ function standingOf(rank: number, [memberId, handle, name, points, contributions
  * The overall ranking of a year from the covering index of 'all' rows (migration 0074): an
  * index-only scan in ranking order that concatenates each row's stored JSON text, so a rank is
  * the row's position. PostgreSQL aggregates an ordered subquery in its order; the order is
- * still checked here (null when it is not kept, and the caller ranks in SQL instead).
+ * still checked (inRankingOrder) and the rows ranked in SQL when it was not kept.
  */
-async function overallStandings(db: Kysely<Database>, year: number, total: number, query: StandingsQuery): Promise<StandingsPage | null> {
-  const offset = query.offset ?? 0;
-  const result = await sql<{ rows: string | null }>`
-    select string_agg(s.packed, ',') as rows
+function overallRows(year: number, query: StandingsQuery): RawBuilder<unknown> {
+  return sql`(select string_agg(s.packed, ',')
     from (select s.packed from member_standings s
-          where s.cycle_year = ${year} and s.category = 'all' and s.listed
-          order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s`.execute(db);
-  const stored = JSON.parse(`[${result.rows[0]?.rows ?? ''}]`) as StoredRow[];
-  const rows = stored.map((entry, index) => standingOf(offset + index + 1, entry));
-  return inRankingOrder(rows) ? { total, rows } : null;
+          where s.cycle_year = ${year} and s.category = 'all' and s.listed and (select ok from cycle)
+          order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${query.offset ?? 0}) s)`;
 }
 
 /** Each row at or behind the one before it by points, breadth, contributions and last counted contribution. */
@@ -161,20 +139,50 @@ function inRankingOrder(rows: RankedStanding[]): boolean {
   return true;
 }
 
-async function maintainedStandings(db: Kysely<Database>, { year, total }: { year: number; total: number }, query: StandingsQuery): Promise<StandingsPage> {
+/**
+ * The page from the maintained standings when the period is a cycle of them (null when it is
+ * not): the cycle check, the ranked count and the rows in one round trip.
+ */
+async function maintainedStandings(db: Kysely<Database>, year: number, until: string, query: StandingsQuery): Promise<StandingsPage | null> {
   const category = query.category ?? 'all';
-  if (category === 'all' && !(query.memberIds && query.memberIds.length > 0)) {
-    const overall = await overallStandings(db, year, total, query);
-    if (overall) return overall;
+  const overall = category === 'all' && !(query.memberIds && query.memberIds.length > 0);
+  const page = async (rows: RawBuilder<unknown>) => {
+    const result = await sql<{ ok: boolean | null; n: number | null; rows: string | null }>`
+      with cycle as materialized (
+        select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${until}::timestamptz
+                         from standings_cycle_bounds(${year}) b), false) as ok
+      )
+      select (select ok from cycle) as ok,
+             (select count(*)::int from member_standings
+              where cycle_year = ${year} and category = ${category} and listed and (select ok from cycle)) as n,
+             ${rows} as rows`.execute(db);
+    const row = result.rows[0];
+    return row?.ok ? { total: Number(row.n ?? 0), text: row.rows } : null;
+  };
+  if (overall) {
+    const found = await page(overallRows(year, query));
+    if (!found) return null;
+    const offset = query.offset ?? 0;
+    const stored = JSON.parse(`[${found.text ?? ''}]`) as StoredRow[];
+    const rows = stored.map((entry, index) => standingOf(offset + index + 1, entry));
+    if (inRankingOrder(rows)) return { total: found.total, rows };
   }
+  const found = await page(rankedRows(year, category, query));
+  if (!found) return null;
+  const packed = JSON.parse(found.text ?? '[]') as PackedRow[];
+  return { total: found.total, rows: packed.map(([rank, ...stored]) => standingOf(Number(rank), stored as StoredRow)) };
+}
+
+/**
+ * A page ranked by the index (or, for given members, by counting who is ahead), as one JSON
+ * text of arrays: one value to parse instead of a dozen typed fields per row.
+ */
+function rankedRows(year: number, category: string, query: StandingsQuery): RawBuilder<unknown> {
   const offset = query.offset ?? 0;
   // The six sums live on the member's 'all' row: a category's page joins it.
   const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
   const breakdownJoin =
     category === 'all' ? sql`` : sql`join member_standings a on a.member_id = s.member_id and a.cycle_year = s.cycle_year and a.category = 'all'`;
-  // Rows ranked by the index (or, for given members, by counting who is ahead), shipped as one
-  // JSON text of arrays: one value to parse instead of a dozen typed fields per row, which is
-  // what a page of every ranked member pays for.
   const ranked =
     query.memberIds && query.memberIds.length > 0
       ? sql`
@@ -185,22 +193,19 @@ async function maintainedStandings(db: Kysely<Database>, { year, total }: { year
           from member_standings s join members m on m.id = s.member_id
           ${breakdownJoin}
           where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
+            and (select ok from cycle)
           order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`
       : sql`
           select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name, s.rank
           from (select s.*, row_number() over (order by ${ORDER}) as rank from member_standings s
-                where s.cycle_year = ${year} and s.category = ${category} and s.listed
+                where s.cycle_year = ${year} and s.category = ${category} and s.listed and (select ok from cycle)
                 order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
           join members m on m.id = s.member_id
           ${breakdownJoin}`;
   const columns = sql.join(CATEGORIES.map((c) => sql`s.${sql.ref(c)}`), sql`, `);
-  const result = await sql<{ rows: string }>`
-    select coalesce(json_agg(json_build_array(s.rank, s.member_id, s.handle, s.name, s.points, s.contributions, ${ISO_LAST}, ${columns})
-                             order by s.rank), '[]')::text as rows
-    from (${ranked}) s`.execute(db);
-  const packed = JSON.parse(result.rows[0]?.rows ?? '[]') as PackedRow[];
-  const rows = packed.map(([rank, ...stored]) => standingOf(Number(rank), stored as StoredRow));
-  return { total, rows };
+  return sql`(select coalesce(json_agg(json_build_array(s.rank, s.member_id, s.handle, s.name, s.points, s.contributions, ${ISO_LAST}, ${columns})
+                             order by s.rank), '[]')::text
+    from (${ranked}) s)`;
 }
 
 /** The reference: one aggregate over the period's counted contributions. */
