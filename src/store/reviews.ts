@@ -1,12 +1,12 @@
 // The review desk's store: the queue with its true count, filters and pages; the thread of
-// each review (review_events); assignment, change requests, revoking an approval; and the
-// person's side: editing or withdrawing a pending submission, resubmitting after a rejection
-// or a change request. Every change is audited in the same transaction.
+// each review (review_events); assignment, change requests, revoking an approval. The
+// person's side (editing, withdrawing, resubmitting) is in own-submissions.ts. Every change
+// is audited in the same transaction.
 import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { toIsoDate } from '../domain/dates.js';
 import { recordAudit } from './audit.js';
-import { requireContribution, validateSubmission } from './contributions.js';
+import { requireContribution } from './contributions.js';
 import { UserError } from './errors.js';
 import { rescoreMembers } from './rescore.js';
 import type { ContributionRow, Database, ReviewAction } from './schema.js';
@@ -305,34 +305,13 @@ export async function requestChanges(
   reason: string,
   by: { id: number; actor: string },
 ): Promise<ContributionRow> {
-  if (!reason.trim()) throw new UserError('a change request needs a reason saying what to change');
-  return db.transaction().execute(async (trx) => {
-    const row = await requireContribution(trx, id);
-    if (row.review_state !== 'pending')
-      throw new UserError(`contribution #${id} is ${row.review_state}, not pending review`, 'conflict');
-    if (row.member_id === by.id) throw new UserError('nobody reviews their own contribution', 'forbidden');
-    await trx
-      .updateTable('contributions')
-      .set({
-        review_state: 'rejected',
-        changes_requested: true,
-        review_reason: reason.trim(),
-        reviewed_by: by.id,
-        reviewed_at: new Date(),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .execute();
-    await recordReviewEvent(trx, id, 'changes_requested', by.id, reason.trim());
-    await recordAudit(trx, {
-      actor: by.actor,
-      action: 'review.request-changes',
-      subjectType: 'contribution',
-      subjectId: id,
-      reason: reason.trim(),
-    });
-    await rescoreMembers(trx, config, [row.member_id]);
-    return requireContribution(trx, id);
+  return sendBack(db, config, id, reason, by, {
+    from: 'pending',
+    changesRequested: true,
+    event: 'changes_requested',
+    audit: 'review.request-changes',
+    noReason: 'a change request needs a reason saying what to change',
+    own: 'nobody reviews their own contribution',
   });
 }
 
@@ -344,160 +323,41 @@ export async function revokeApproval(
   reason: string,
   by: { id: number; actor: string },
 ): Promise<ContributionRow> {
-  if (!reason.trim()) throw new UserError('revoking an approval needs a reason');
+  return sendBack(db, config, id, reason, by, {
+    from: 'counted',
+    changesRequested: false,
+    event: 'revoked',
+    audit: 'review.revoke',
+    noReason: 'revoking an approval needs a reason',
+    own: 'nobody decides on their own contribution',
+  });
+}
+
+/** A decision that rejects an item with a reason (a change request, a revoked approval). */
+async function sendBack(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  id: number,
+  reason: string,
+  by: { id: number; actor: string },
+  how: { from: 'pending' | 'counted'; changesRequested: boolean; event: ReviewAction; audit: string; noReason: string; own: string },
+): Promise<ContributionRow> {
+  const why = reason.trim();
+  if (!why) throw new UserError(how.noReason);
   return db.transaction().execute(async (trx) => {
     const row = await requireContribution(trx, id);
-    if (row.review_state !== 'counted')
-      throw new UserError(`contribution #${id} is ${row.review_state}, not counted`, 'conflict');
-    if (row.member_id === by.id) throw new UserError('nobody decides on their own contribution', 'forbidden');
+    if (row.review_state !== how.from)
+      throw new UserError(`contribution #${id} is ${row.review_state}, not ${how.from === 'pending' ? 'pending review' : 'counted'}`, 'conflict');
+    if (row.member_id === by.id) throw new UserError(how.own, 'forbidden');
+    const now = new Date();
     await trx
       .updateTable('contributions')
-      .set({
-        review_state: 'rejected',
-        changes_requested: false,
-        review_reason: reason.trim(),
-        reviewed_by: by.id,
-        reviewed_at: new Date(),
-        updated_at: new Date(),
-      })
+      .set({ review_state: 'rejected', changes_requested: how.changesRequested, review_reason: why, reviewed_by: by.id, reviewed_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
-    await recordReviewEvent(trx, id, 'revoked', by.id, reason.trim());
-    await recordAudit(trx, {
-      actor: by.actor,
-      action: 'review.revoke',
-      subjectType: 'contribution',
-      subjectId: id,
-      reason: reason.trim(),
-    });
+    await recordReviewEvent(trx, id, how.event, by.id, why);
+    await recordAudit(trx, { actor: by.actor, action: how.audit, subjectType: 'contribution', subjectId: id, reason: why });
     await rescoreMembers(trx, config, [row.member_id]);
     return requireContribution(trx, id);
   });
-}
-
-export interface SubmissionEdit {
-  kind: string;
-  title: string;
-  url: string;
-  date: string;
-  evidenceUrl: string | null;
-}
-
-/**
- * The person changes their own submission: while it waits (edited), or after a rejection or
- * a change request (resubmitted: it waits again, the thread keeps both).
- */
-export async function editSubmission(
-  db: Kysely<Database>,
-  config: ProgramConfig,
-  id: number,
-  memberId: number,
-  edit: SubmissionEdit,
-  actor: string,
-  today: string,
-): Promise<ContributionRow> {
-  return db.transaction().execute(async (trx) => {
-    const row = await ownSubmission(trx, id, memberId);
-    if (row.review_state === 'counted' || row.review_state === 'excluded')
-      throw new UserError('a counted contribution cannot be edited', 'conflict');
-    const member = await trx
-      .selectFrom('members')
-      .select('joined_at')
-      .where('id', '=', memberId)
-      .executeTakeFirstOrThrow();
-    const input = {
-      memberId,
-      kind: edit.kind,
-      category: config.kinds[edit.kind]?.category ?? '',
-      title: edit.title,
-      url: edit.url,
-      date: edit.date,
-      evidenceUrl: edit.evidenceUrl,
-    };
-    const problems = validateSubmission(config, input, { joinedAt: member.joined_at, today });
-    if (problems.length) throw new UserError(problems.join('; '));
-    const duplicate = await trx
-      .selectFrom('contributions')
-      .select('id')
-      .where('member_id', '=', memberId)
-      .where('source', '=', 'submission')
-      .where('url', '=', edit.url)
-      .where('kind', '=', edit.kind)
-      .where('id', '<>', id)
-      .executeTakeFirst();
-    if (duplicate)
-      throw new UserError(`this contribution was already submitted (#${duplicate.id})`, 'conflict');
-    const resubmitted = row.review_state === 'rejected';
-    await trx
-      .updateTable('contributions')
-      .set({
-        kind: edit.kind,
-        category: input.category,
-        title: edit.title.trim(),
-        url: edit.url,
-        occurred_at: `${edit.date}T12:00:00Z`,
-        evidence_url: edit.evidenceUrl,
-        review_state: 'pending',
-        changes_requested: false,
-        ...(resubmitted ? { review_reason: null, reviewed_at: null, reviewed_by: null } : {}),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .execute();
-    await recordReviewEvent(trx, id, resubmitted ? 'resubmitted' : 'edited', memberId);
-    await recordAudit(trx, {
-      actor,
-      action: resubmitted ? 'contribution.resubmit' : 'contribution.edit',
-      subjectType: 'contribution',
-      subjectId: id,
-    });
-    await rescoreMembers(trx, config, [memberId]);
-    return requireContribution(trx, id);
-  });
-}
-
-/** The person takes back a submission that waits (or was not approved): it is deleted. */
-export async function withdrawSubmission(
-  db: Kysely<Database>,
-  config: ProgramConfig,
-  id: number,
-  memberId: number,
-  actor: string,
-): Promise<ContributionRow> {
-  return db.transaction().execute(async (trx) => {
-    const row = await ownSubmission(trx, id, memberId);
-    if (row.review_state !== 'pending' && row.review_state !== 'rejected')
-      throw new UserError(
-        'only a submission waiting for review or not approved can be withdrawn',
-        'conflict',
-      );
-    await trx.deleteFrom('contributions').where('id', '=', id).execute();
-    await recordAudit(trx, {
-      actor,
-      action: 'contribution.withdraw',
-      subjectType: 'contribution',
-      subjectId: id,
-    });
-    await rescoreMembers(trx, config, [memberId]);
-    return row;
-  });
-}
-
-export async function ownSubmission(
-  db: Kysely<Database>,
-  id: number,
-  memberId: number,
-): Promise<ContributionRow> {
-  const row =
-    Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647
-      ? await db
-          .selectFrom('contributions')
-          .selectAll()
-          .where('id', '=', id)
-          .where('member_id', '=', memberId)
-          .where('source', '=', 'submission')
-          .executeTakeFirst()
-      : undefined;
-  if (!row) throw new UserError('no such submission of yours', 'not_found');
-  return row;
 }

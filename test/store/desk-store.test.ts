@@ -10,13 +10,13 @@ import { addMember } from '../../src/store/members.js';
 import { programReport } from '../../src/store/reports.js';
 import {
   anomaliesOf,
-  editSubmission,
   listReviewDesk,
   memberContexts,
   requestChanges,
   revokeApproval,
   reviewThread,
 } from '../../src/store/reviews.js';
+import { editSubmission } from '../../src/store/own-submissions.js';
 import { configWith } from '../domain/fixtures.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
 
