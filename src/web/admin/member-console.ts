@@ -1,23 +1,13 @@
 // The member console for a program of a thousand people: search by name, handle or email;
 // filters (status, lapsing this month, unverified identities, role, staff, bot, country);
 // sortable columns; pages; bulk actions (message, mark staff or bot, suspend with a reason)
-// after a confirmation page; messages to a segment (everyone the filters match) that respect
-// each person's email preferences. The member page and its writes are in member-page.ts.
-// Every write asks mayActOn first, per person.
-import { createHash } from 'node:crypto';
+// after a confirmation page. Segments (filters, who the viewer may act on, messages) are in
+// member-segments.ts, messages to a segment in member-messages.ts, the member page and its
+// writes in member-page.ts. Every write asks mayActOn first, per person.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { countryChoices, countryName } from '../../domain/countries.js';
-import { mayActOn, type Role } from '../../domain/permissions.js';
-import { messages } from '../../notify/messages.js';
 import { UserError } from '../../store/errors.js';
-import {
-  consoleMembers,
-  filterMembers,
-  SORTS,
-  type ConsoleMember,
-  type MemberFilters,
-  type MemberSort,
-} from '../../store/member-console.js';
+import type { MemberSort } from '../../store/member-console.js';
 import { changeMemberState, requireMember, setMemberFlags } from '../../store/members.js';
 import type { WebContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -34,21 +24,11 @@ import {
 } from '../views/components.js';
 import { csrfToken } from '../session.js';
 import { notFound } from '../errors.js';
+import { memberMessageRoutes } from './member-messages.js';
+import { keptQuery, queryString, segmentTools } from './member-segments.js';
 import { adminNav } from './nav.js';
 
 const PAGE = 50;
-const FILTER_KEYS = [
-  'q',
-  'status',
-  'segment',
-  'unverified',
-  'role',
-  'staff',
-  'bot',
-  'country',
-  'sort',
-  'dir',
-] as const;
 const SORT_LABELS: Record<MemberSort, string> = {
   name: 'Member',
   handle: 'Handle',
@@ -65,50 +45,8 @@ const BULK_ACTIONS = {
 } as const;
 type BulkAction = keyof typeof BULK_ACTIONS;
 
-const yesNo = (value: string | undefined) => (value === 'yes' ? true : value === 'no' ? false : undefined);
-
-export function filtersFrom(query: Record<string, string>): MemberFilters {
-  const status = ['active', 'lapsing', 'inactive', 'suspended'].includes(query.status ?? '')
-    ? (query.status as MemberFilters['status'])
-    : undefined;
-  const role = ['ambassador', 'manager', 'admin'].includes(query.role ?? '')
-    ? (query.role as Role)
-    : undefined;
-  return {
-    search: query.q ? query.q.slice(0, 200) : undefined,
-    status,
-    lapsingThisMonth: query.segment === 'lapsing-this-month' || undefined,
-    unverified: query.unverified === 'yes' || undefined,
-    role,
-    staff: yesNo(query.staff),
-    bot: yesNo(query.bot),
-    country: query.country ? query.country.slice(0, 100) : undefined,
-    sort: (SORTS as readonly string[]).includes(query.sort ?? '') ? (query.sort as MemberSort) : 'name',
-    descending: query.dir === 'desc',
-  };
-}
-
-function keptQuery(query: Record<string, string>): Record<string, string | undefined> {
-  return Object.fromEntries(FILTER_KEYS.map((key) => [key, query[key] || undefined]));
-}
-
-function queryString(values: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
-  const qs = params.toString();
-  return qs ? `?${qs}` : '';
-}
-
 export function memberConsoleRoutes(context: WebContext): Route[] {
-  async function matching(query: Record<string, string>) {
-    const today = context.today();
-    return filterMembers(await consoleMembers(context.db, context.config, today), filtersFrom(query), today);
-  }
-
-  const viewerActor = (request: FastifyRequest) => ({
-    memberId: request.viewer!.member.id,
-    role: request.viewer!.member.role,
-  });
+  const { matching, partition, sendMessage, messageFields } = segmentTools(context);
 
   function sortHeader(query: Record<string, string>, sort: MemberSort): Html {
     const current = (query.sort || 'name') === sort;
@@ -294,63 +232,6 @@ export function memberConsoleRoutes(context: WebContext): Route[] {
     });
   }
 
-  /** Who of `members` the viewer may act on, and who not (with the reason). */
-  function partition(request: FastifyRequest, members: Pick<ConsoleMember, 'id' | 'role' | 'handle'>[]) {
-    const allowed: typeof members = [];
-    const refused: string[] = [];
-    for (const member of members) {
-      const verdict = mayActOn(viewerActor(request), 'manage', { memberId: member.id, role: member.role });
-      if (verdict.allowed) allowed.push(member);
-      else refused.push(`@${member.handle}: ${verdict.reason}`);
-    }
-    return { allowed, refused };
-  }
-
-  async function sendMessage(
-    request: FastifyRequest,
-    recipients: { id: number }[],
-    subject: string,
-    body: string,
-  ) {
-    const batch = createHash('sha256')
-      .update(`${request.viewer!.member.id}|${subject}|${body}|${context.now().toISOString()}`)
-      .digest('hex')
-      .slice(0, 16);
-    const people = recipients.length
-      ? await context.db
-          .selectFrom('members')
-          .select(['id', 'name', 'email', 'state'])
-          .where(
-            'id',
-            'in',
-            recipients.map((r) => r.id),
-          )
-          .execute()
-      : [];
-    const outcome = { sent: 0, skipped: 0, failed: 0 };
-    for (const person of people) {
-      if (!person.email || person.state !== 'registered') {
-        outcome.skipped += 1;
-        continue;
-      }
-      const result = await context.notifier.email({
-        key: `segment:${batch}:${person.id}`,
-        kind: 'segment-message',
-        memberId: person.id,
-        to: person.email,
-        message: messages.programMessage(person.name, subject, body, `${context.baseUrl}/me`),
-      });
-      if (result === 'sent' || result === 'already-sent') outcome.sent += 1;
-      else if (result === 'failed') outcome.failed += 1;
-      else outcome.skipped += 1;
-    }
-    return outcome;
-  }
-
-  const messageFields = (values: { subject?: string; body?: string }) =>
-    html` ${field({ name: 'subject', label: 'Subject', required: true, maxlength: 200, value: values.subject ?? '' })}
-    ${field({ name: 'body', label: 'Message', type: 'textarea', required: true, maxlength: 5000, value: values.body ?? '', hint: 'Plain text; a blank line starts a new paragraph. It is signed with the program name and goes only to people who accept messages from the program managers.' })}`;
-
   return [
     {
       method: 'GET',
@@ -360,100 +241,7 @@ export function memberConsoleRoutes(context: WebContext): Route[] {
       summary: 'member console: search, filters, sorting, pages',
       handler: consolePage,
     },
-    {
-      method: 'GET',
-      url: '/manage/members/message',
-      access: 'manager',
-      kind: 'page',
-      summary: 'write a message to everyone the filters match',
-      handler: async (request, reply) => {
-        const query = queryOf(request);
-        const everyone = await matching(query);
-        const { allowed, refused } = partition(request, everyone);
-        return page(context, request, reply, {
-          title: 'Message a segment',
-          main: html`${adminNav('/manage/members')}
-            <div class="narrow">
-              <h1>
-                Message ${allowed.length.toLocaleString('en-US')} member${allowed.length === 1 ? '' : 's'}
-              </h1>
-              <p>
-                Everyone matching
-                <a href="/manage/members${queryString(keptQuery(query))}">these filters</a
-                >${refused.length ? `, except ${refused.length} you may not message` : ''}. People who turned
-                off messages from the program managers are skipped.
-              </p>
-              <form
-                method="post"
-                action="/manage/members/message${queryString(keptQuery(query))}"
-                class="card form"
-              >
-                ${csrfField(csrfToken(context, request, reply))} ${messageFields({})}
-                <button type="submit">Review before sending…</button>
-              </form>
-            </div>`,
-        });
-      },
-    },
-    {
-      method: 'POST',
-      url: '/manage/members/message',
-      access: 'manager',
-      kind: 'page',
-      summary: 'send a message to a segment, after a confirmation',
-      handler: async (request, reply) => {
-        const query = queryOf(request);
-        const body = formBody(request);
-        const subject = text(body, 'subject').slice(0, 200);
-        const message = text(body, 'body').slice(0, 5000);
-        const qs = queryString(keptQuery(query));
-        if (!subject || !message)
-          return redirect(context, reply, `/manage/members/message${qs}`, {
-            kind: 'error',
-            text: 'A message needs a subject and a text.',
-          });
-        const { allowed } = partition(request, await matching(query));
-        if (text(body, 'confirm') !== 'yes') {
-          return page(context, request, reply, {
-            title: `Send “${subject}” to ${allowed.length} members?`,
-            main: html`${adminNav('/manage/members')}
-              <div class="narrow card">
-                <h1>
-                  Send “${subject}” to ${allowed.length.toLocaleString('en-US')}
-                  member${allowed.length === 1 ? '' : 's'}?
-                </h1>
-                <pre class="message-preview">${message}</pre>
-                <form method="post" action="/manage/members/message${qs}">
-                  ${csrfField(csrfToken(context, request, reply))}
-                  <input type="hidden" name="subject" value="${subject}" /><input
-                    type="hidden"
-                    name="body"
-                    value="${message}"
-                  /><input type="hidden" name="confirm" value="yes" />
-                  <button type="submit">Yes, send it</button>
-                  <a class="button secondary" href="/manage/members${qs}">Cancel</a>
-                </form>
-              </div>`,
-          });
-        }
-        const outcome = await sendMessage(request, allowed, subject, message);
-        await context.db
-          .insertInto('audit_log')
-          .values({
-            actor: actorOf(request),
-            action: 'member.message',
-            subject_type: 'segment',
-            subject_id: qs.slice(0, 500) || 'everyone',
-            reason: subject,
-            details: JSON.stringify(outcome),
-          })
-          .execute();
-        return redirect(context, reply, `/manage/members${qs}`, {
-          kind: 'notice',
-          text: `Message sent to ${outcome.sent}; ${outcome.skipped} skipped (preferences or no email)${outcome.failed ? `; ${outcome.failed} failed and will be retried` : ''}.`,
-        });
-      },
-    },
+    ...memberMessageRoutes(context),
     {
       method: 'POST',
       url: '/manage/members/bulk',
