@@ -1,8 +1,8 @@
 // The review desk for a large program: the true count, pages, oldest first, filters (category,
 // kind, age, member, source, assignee), search, anomaly flags and the member's record beside
 // each item. Every action has its own <form>, so Enter does that form's action: Enter in the
-// reason box rejects (the decisions themselves are in review-actions.ts). Bulk decisions and revoking an approval go through a confirmation page
-// (no JavaScript needed). Every decision is audited, kept in the item's thread and told.
+// reason box rejects. The decisions themselves (with the confirmation pages for bulk decisions
+// and revoking an approval) are in review-actions.ts.
 import { pointsText } from '../../domain/awards.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORIES, CATEGORY_LABELS, isCategory } from '../../domain/categories.js';
