@@ -25,9 +25,10 @@ export interface RescoreResult {
 
 export interface RescoreOptions {
   /** Members per statement (by id range); each is one transaction. Small enough that a chunk's
-   * rewritten rows fit in the free space of their pages (fillfactor 85, migration 0072). */
+   * rewritten rows fit in the free space of their pages (fillfactor 75, migration 0081). */
   chunkSize?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Awaited by a first scoring between its statements (other writes may run meanwhile). */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 export async function rescoreMembers(
@@ -38,8 +39,7 @@ export async function rescoreMembers(
   const unique = [...new Set(memberIds)];
   if (unique.length === 0) return { members: 0, contributions: 0, changed: 0 };
   await noteRulesInUse(db, rulesVersions(config));
-  const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`);
-  await sql`delete from scoring_pending where member_id = any(${unique}::int[])`.execute(db);
+  const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`, sql`member_id = any(${unique}::int[])`);
   return { members: unique.length, ...outcome };
 }
 
@@ -123,19 +123,24 @@ export async function rescoreAll(
     // afterwards only the scopes, member range by member range.
     const low = Number(bounds.low);
     const high = Number(bounds.high);
-    // A scoped rescore touches a fraction of each member's rows: its chunks span as many
-    // members as hold about chunkSize members' worth of rows in scope.
-    const step = scopes === null ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
-    for (let from = low; from <= high; from += step) {
-      const to = Math.min(high, from + step - 1);
-      const outcome =
-        scopes === null
-          ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
-          : await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`);
-      if (scopes === null) await db.deleteFrom('scoring_pending').where('member_id', '>=', from).where('member_id', '<=', to).execute();
+    if (scopes === null && !db.isTransaction) {
+      const outcome = await firstScoring(db, config, { low, high, members: result.members }, chunkSize, options.onProgress);
       result.contributions += outcome.contributions;
       result.changed += outcome.changed;
-      options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
+    } else {
+      // A scoped rescore touches a fraction of each member's rows: its chunks span as many
+      // members as hold about chunkSize members' worth of rows in scope.
+      const step = scopes === null ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
+      for (let from = low; from <= high; from += step) {
+        const to = Math.min(high, from + step - 1);
+        const outcome =
+          scopes === null
+            ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
+            : await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`);
+        result.contributions += outcome.contributions;
+        result.changed += outcome.changed;
+        await options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
+      }
     }
   }
   // Rows never scored (written by an import, listed by the insert trigger): their members,
@@ -144,10 +149,9 @@ export async function rescoreAll(
   for (let index = 0; index < pending.length; index += chunkSize) {
     const ids = pending.slice(index, index + chunkSize);
     const outcome = await rescoreWholeMembers(db, config, (member) => sql`${member} = any(${ids}::int[])`);
-    await sql`delete from scoring_pending where member_id = any(${ids}::int[])`.execute(db);
     result.contributions += outcome.contributions;
     result.changed += outcome.changed;
-    options.onProgress?.(Math.min(index + chunkSize, pending.length), pending.length);
+    await options.onProgress?.(Math.min(index + chunkSize, pending.length), pending.length);
   }
   // After many rows moved: the standings' statistics, so the leaderboards keep their index plans,
   // and their visibility map, so a ranked count reads the ranking index alone.
@@ -195,7 +199,10 @@ export async function tidyStandings(db: Kysely<Database>): Promise<void> {
  * to put after WITH: the last, `scored`, has id, member_id, category, counted, occurred_at,
  * rules_version, points and explanation.
  */
-export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): RawBuilder<unknown> {
+export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>, options: { rowVersion?: boolean } = {}): RawBuilder<unknown> {
+  // The row version read (xmin): a later write of the score can tell that the row changed since.
+  const version = options.rowVersion ? sql`, c.xmin as row_xmin` : sql``;
+  const carried = options.rowVersion ? sql`, row_xmin` : sql``;
   const versions = rulesVersions(config);
   const scoring = compileScoring(versions);
   const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
@@ -207,12 +214,12 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
              (c.occurred_at at time zone 'UTC')::date as day,
              date_trunc('week', c.occurred_at at time zone 'UTC')::date as week,
              ${versionIndexSql(versions, sql.ref('c.occurred_at'))} as version_index,
-             ${lowerLabelsSql(sql.ref('c.metadata'))} as labels
+             ${lowerLabelsSql(sql.ref('c.metadata'))} as labels${version}
       from contributions c
       where ${filter}
     ),
     s1 as (
-      select s.id, s.member_id, s.kind, s.category, s.counted, s.occurred_at, s.takes_place, s.day, s.week,
+      select s.id, s.member_id, s.kind, s.category, s.counted, s.occurred_at, s.takes_place, s.day, s.week${carried},
              ${scoring.points} as raw_points, ${scoring.sentence} as sentence,
              ${scoring.rulesVersion} as rules_version,
              ${scoring.capPerDay} as cap_day, ${scoring.capPerWeek} as cap_week
@@ -233,7 +240,7 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>): 
       from s3
     ),
     scored as (
-      select id, member_id, category, counted, occurred_at, rules_version,
+      select id, member_id, category, counted, occurred_at, rules_version${carried},
              case when ${overCapDay} or ${overCapWeek} then 0 else raw_points end as points,
              case
                when ${overCapDay} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_day || ' a day on ' || day::text
@@ -289,17 +296,24 @@ const UPDATE_SCORED = sql`
       returning c.id
     )`;
 
+/**
+ * Scores the contributions matched by `filter`. `pending`, a predicate over scoring_pending's
+ * member_id, clears those members' "never scored" marks first, in the same transaction: a row
+ * an import adds meanwhile is either read by this scoring or keeps its member's mark.
+ */
 async function rescoreWhere(
   db: Kysely<Database>,
   config: ProgramConfig,
   filter: RawBuilder<unknown>,
+  pending?: RawBuilder<unknown>,
 ): Promise<{ contributions: number; changed: number }> {
-  const result = await withRescoreSettings(db, false, (trx) =>
-    sql<{ considered: number; changed: number }>`
+  const result = await withRescoreSettings(db, false, async (trx) => {
+    if (pending) await sql`delete from scoring_pending where ${pending}`.execute(trx);
+    return sql<{ considered: number; changed: number }>`
     with ${scoredCtes(config, filter)},
     ${UPDATE_SCORED}
-    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(trx),
-  );
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(trx);
+  });
   const row = result.rows[0]!;
   return { contributions: Number(row.considered), changed: Number(row.changed) };
 }
@@ -315,15 +329,31 @@ async function rescoreWholeMembers(
   config: ProgramConfig,
   members: (column: RawBuilder<unknown>) => RawBuilder<unknown>,
 ): Promise<{ contributions: number; changed: number }> {
-  const result = await withRescoreSettings(db, true, (trx) =>
-    sql<{ considered: number; changed: number }>`
+  const result = await withRescoreSettings(db, true, async (trx) => {
+    // The members' "never scored" marks go first, in the same transaction (see rescoreWhere).
+    await sql`delete from scoring_pending where ${members(sql.ref('member_id'))}`.execute(trx);
+    return sql<{ considered: number; changed: number }>`
     with ${scoredCtes(config, members(sql.ref('c.member_id')))},
     ${UPDATE_SCORED},
     dated as (
       select f.member_id, extract(year from f.occurred_at at time zone 'UTC')::int as cycle_year, f.category, f.points, f.occurred_at
       from scored f where f.counted
     ),
-    bounds as materialized (
+    ${standingsFromDated(members)}
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed,
+           (select count(*) from removed)::int + (select count(*) from written)::int as standings`.execute(trx);
+  });
+  const row = result.rows[0]!;
+  return { contributions: Number(row.considered), changed: Number(row.changed) };
+}
+
+/**
+ * After a CTE `dated` (member_id, cycle_year, category, points, occurred_at: the counted rows of
+ * the members matched by `members`), CTEs that replace those members' maintained standings
+ * with totals of those rows: `removed` (rows that no longer have totals) and `written`.
+ */
+function standingsFromDated(members: (column: RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`    bounds as materialized (
       select y.cycle_year, b.from_at, b.until_at
       from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
     ),
@@ -359,10 +389,136 @@ async function rescoreWholeMembers(
         events = excluded.events, documentation = excluded.documentation, education = excluded.education,
         leadership = excluded.leadership, listed = excluded.listed, handle = excluded.handle, name = excluded.name
       returning 1
-    )
-    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed,
-           (select count(*) from removed)::int + (select count(*) from written)::int as standings`.execute(trx),
+    )`;
+}
+
+/** Contribution ids per stretch of the first scoring's writes, and how many passes each takes. */
+const WRITE_STRETCH = 200_000;
+const WRITE_PASSES = 24;
+
+/**
+ * The first scoring of everything (nothing was scored before), in three passes that each
+ * cost one read or one write of the table instead of a write of every page per chunk:
+ *
+ * 1. score the members chunk by chunk (reads only) into a temporary table, with the version
+ *    (xmin) of each row read;
+ * 2. write the points stretch by stretch of ids, which is the table's physical order: a
+ *    stretch's pages are written in one short burst (each page logged in full once, not once
+ *    per chunk) in WRITE_PASSES transactions of every WRITE_PASSES-th row, so a page takes a
+ *    few new versions per transaction and keeps them on the page (HOT, no index writes). A row
+ *    changed since it was read is left alone and its member marked to be scored again;
+ * 3. rebuild the standings chunk by chunk from the contributions as written.
+ *
+ * Needs its own connection (the temporary table) and transactions: not inside a caller's.
+ */
+async function firstScoring(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  range: { low: number; high: number; members: number },
+  chunkSize: number,
+  onProgress: RescoreOptions['onProgress'],
+): Promise<{ contributions: number; changed: number }> {
+  const span = range.high - range.low + 1;
+  // Progress in thirds: scoring, writing, standings.
+  const report = async (phase: number, fraction: number) => {
+    await onProgress?.(Math.round(((phase + fraction) / 3) * range.members), range.members);
+  };
+  return db.connection().execute(async (conn) => {
+    await sql`drop table if exists pg_temp.first_scoring, pg_temp.first_scores`.execute(conn);
+    await sql`
+      create temporary table first_scoring (
+        id integer not null, member_id integer not null, row_xmin xid not null,
+        points numeric(12, 2) not null, explanation text not null, rules_version text not null
+      )`.execute(conn);
+    try {
+      let contributions = 0;
+      for (let from = range.low; from <= range.high; from += chunkSize) {
+        const to = Math.min(range.high, from + chunkSize - 1);
+        const scored = await withRescoreSettings(conn, false, async (trx) => {
+          // The marks go first (see rescoreWhere); a row added meanwhile keeps its member's.
+          await sql`delete from scoring_pending where member_id between ${from} and ${to}`.execute(trx);
+          return sql`
+            with ${scoredCtes(config, sql`c.member_id between ${from} and ${to}`, { rowVersion: true })}
+            insert into first_scoring (id, member_id, row_xmin, points, explanation, rules_version)
+            select id, member_id, row_xmin, points, explanation, rules_version from scored`.execute(trx);
+        });
+        contributions += Number(scored.numAffectedRows ?? 0);
+        await report(0, (to - range.low + 1) / span);
+      }
+      // In id order (the table's), so each stretch of writes reads a stretch of this table.
+      await conn.transaction().execute(async (trx) => {
+        await sql`set local work_mem = '256MB'`.execute(trx);
+        await sql`create temporary table first_scores as select * from first_scoring order by id`.execute(trx);
+        await sql`drop table first_scoring`.execute(trx);
+      });
+      await sql`create index on first_scores (id)`.execute(conn);
+      await sql`analyze first_scores`.execute(conn);
+
+      const ids = await sql<{ low: number | null; high: number | null }>`select min(id) as low, max(id) as high from first_scores`.execute(conn);
+      let changed = 0;
+      const idLow = ids.rows[0]?.low;
+      const idHigh = ids.rows[0]?.high;
+      if (idLow != null && idHigh != null) {
+        for (let from = Number(idLow); from <= Number(idHigh); from += WRITE_STRETCH) {
+          const to = Math.min(Number(idHigh), from + WRITE_STRETCH - 1);
+          for (let pass = 0; pass < WRITE_PASSES; pass += 1) {
+            changed += await writeFirstScores(conn, from, to, pass);
+          }
+          await report(1, (to - Number(idLow) + 1) / (Number(idHigh) - Number(idLow) + 1));
+        }
+      }
+
+      for (let from = range.low; from <= range.high; from += chunkSize) {
+        const to = Math.min(range.high, from + chunkSize - 1);
+        const members = (column: RawBuilder<unknown>) => sql`${column} between ${from} and ${to}`;
+        await withRescoreSettings(conn, false, (trx) =>
+          sql`
+            with dated as (
+              select c.member_id, extract(year from c.occurred_at at time zone 'UTC')::int as cycle_year, c.category, c.points, c.occurred_at
+              from contributions c where ${members(sql.ref('c.member_id'))} and c.review_state = 'counted'
+            ),
+            ${standingsFromDated(members)}
+            select (select count(*) from removed) + (select count(*) from written) as standings`.execute(trx),
+        );
+        await report(2, (to - range.low + 1) / span);
+      }
+      return { contributions, changed };
+    } finally {
+      await sql`drop table if exists pg_temp.first_scoring, pg_temp.first_scores`.execute(conn);
+    }
+  });
+}
+
+/**
+ * One pass of a stretch of the first scoring's writes: the scores of every WRITE_PASSES-th id,
+ * written where the row is still the version that was scored. Rows changed since (a review,
+ * an edit) are not written: their members are marked to be scored again, whole.
+ */
+async function writeFirstScores(db: Kysely<Database>, from: number, to: number, pass: number): Promise<number> {
+  const result = await withRescoreSettings(db, true, (trx) =>
+    sql<{ changed: number }>`
+      with f as materialized (
+        select * from first_scores where id between ${from} and ${to} and id % ${WRITE_PASSES} = ${pass} order by id
+      ),
+      updated as (
+        update contributions c
+        set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
+        from f
+        where c.id = f.id and c.xmin = f.row_xmin
+          and (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
+        returning c.id
+      ),
+      missed as (
+        insert into scoring_pending (member_id)
+        select distinct f.member_id
+        from (select * from f where f.id not in (select id from updated)) f
+        left join contributions c on c.id = f.id
+        where c.id is null or c.xmin <> f.row_xmin
+           or (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
+        on conflict (member_id) do nothing
+        returning 1
+      )
+      select (select count(*) from updated)::int as changed, (select count(*) from missed)::int as missed`.execute(trx),
   );
-  const row = result.rows[0]!;
-  return { contributions: Number(row.considered), changed: Number(row.changed) };
+  return Number(result.rows[0]?.changed ?? 0);
 }

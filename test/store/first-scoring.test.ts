@@ -1,0 +1,124 @@
+// The first scoring of everything (nothing scored before) runs in passes: score into a
+// temporary table, write the scores in the table's order, rebuild the standings. Its result
+// must be what the domain's scoring gives, with standings equal to a recomputation, also when
+// another writer changes a row between the passes (that member is scored again, whole).
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rulesVersions } from '../../src/domain/rules.js';
+import { scoreWithCaps } from '../../src/domain/scoring.js';
+import { addMember } from '../../src/store/members.js';
+import { rescoreAll } from '../../src/store/rescore.js';
+import { aggregateStandings, queryStandings } from '../../src/store/standings.js';
+import { verifyStandings } from '../../src/store/standings-verify.js';
+import { configWith } from '../domain/fixtures.js';
+import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
+
+const config = configWith({
+  scoring: {
+    caps: { issueReported: { perDay: 2, perWeek: 3 }, blogPost: { perWeek: 2 }, answerPosted: { perDay: 3 } },
+    changes: [{ effectiveFrom: '2026-03-04', points: { issueReported: 3, talk: 45 } }],
+  },
+});
+const versions = rulesVersions(config);
+const KINDS = [
+  ['pullRequestMerged', 'code'],
+  ['answerPosted', 'education'],
+  ['blogPost', 'content'],
+  ['issueReported', 'code'],
+  ['talk', 'events'],
+] as const;
+
+const rowArb = fc.record({
+  member: fc.nat(4),
+  kind: fc.nat(KINDS.length - 1),
+  // Late 2025 to spring 2026: two cycle years, both rules versions, caps across the new year.
+  day: fc.integer({ min: 0, max: 120 }),
+  hour: fc.nat(23),
+  state: fc.constantFrom('counted', 'counted', 'pending', 'rejected'),
+});
+
+describe.each(ENGINES)('first scoring on %s', (engine) => {
+  let store: TestStore;
+  let members: number[];
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    members = [];
+    for (let i = 0; i < 5; i += 1) {
+      members.push((await addMember(store.db, { handle: `first${i}`, name: `First ${i}`, email: `first${i}@example.org`, joinedAt: '2025-01-01' }, 'test')).id);
+    }
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  it('scores as the domain does and leaves standings equal to a recomputation, with a write between its passes', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 40 }), fc.nat(39), async (list, touched) => {
+        run += 1;
+        const db = store.db;
+        await db.deleteFrom('contributions').execute();
+        await db.deleteFrom('member_standings').execute();
+        await db.deleteFrom('scoring_rules_seen').execute();
+        const ids: number[] = [];
+        for (const [index, c] of list.entries()) {
+          const [kind, category] = KINDS[c.kind]!;
+          const at = new Date(Date.UTC(2025, 10, 15 + c.day, c.hour, index % 60)).toISOString();
+          const row = await db
+            .insertInto('contributions')
+            .values({ member_id: members[c.member]!, source: 'first', external_id: `${run}-${index}`, kind, category, title: kind, url: null, occurred_at: at, review_state: c.state, metadata: '{}' })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          ids.push(row.id);
+        }
+        // Another writer (PostgreSQL only: PGlite has one connection, held by the rescore)
+        // changes a row after it was scored and before its score is written.
+        let changedBetween = false;
+        const onProgress =
+          engine === 'postgres'
+            ? async () => {
+                if (changedBetween) return;
+                changedBetween = true;
+                await sql`update contributions set review_state = case review_state when 'counted' then 'rejected' else 'counted' end,
+                          occurred_at = occurred_at + interval '1 hour' where id = ${ids[touched % ids.length]!}`.execute(db);
+              }
+            : undefined;
+        await rescoreAll(db, config, { chunkSize: 2, onProgress });
+
+        const rows = await db.selectFrom('contributions').selectAll().execute();
+        const expected = scoreWithCaps(
+          versions,
+          rows.map((row) => ({
+            id: row.id,
+            memberId: row.member_id,
+            kind: row.kind,
+            occurredAt: row.occurred_at,
+            metadata: row.metadata,
+            takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
+          })),
+        );
+        for (const row of rows) {
+          expect({ id: row.id, points: row.points, explanation: row.explanation, rulesVersion: row.rules_version }).toEqual({ id: row.id, ...expected.get(row.id)! });
+        }
+        expect((await verifyStandings(db)).differences).toEqual([]);
+        expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toEqual([]);
+        for (const year of [2025, 2026]) {
+          const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+          expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
+        }
+      }),
+      { numRuns: engine === 'pglite' ? 15 : 25 },
+    );
+  });
+
+  it('leaves no temporary table behind, and a second run changes nothing', async () => {
+    const db = store.db;
+    await db.deleteFrom('scoring_rules_seen').execute();
+    await rescoreAll(db, config, { chunkSize: 2 });
+    const temporary = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname in ('first_scoring', 'first_scores') and relpersistence = 't'`.execute(db);
+    expect(temporary.rows[0]?.n).toBe(0);
+    const again = await rescoreAll(db, config, { chunkSize: 2 });
+    expect(again.changed).toBe(0);
+  });
+});
