@@ -20,7 +20,16 @@ const config = configWith({
     changes: [{ effectiveFrom: '2026-03-04', points: { issueReported: 3, talk: 45 } }],
   },
 });
-const versions = rulesVersions(config);
+// A later rules change: blog posts and talks from 2026 score differently (a scoped rescore).
+const changed = configWith({
+  scoring: {
+    caps: { issueReported: { perDay: 2, perWeek: 3 }, blogPost: { perWeek: 2 }, answerPosted: { perDay: 3 } },
+    changes: [
+      { effectiveFrom: '2026-01-01', points: { blogPost: 17 }, caps: { blogPost: { perWeek: 1 } } },
+      { effectiveFrom: '2026-03-04', points: { issueReported: 3, talk: 45 } },
+    ],
+  },
+});
 const KINDS = [
   ['pullRequestMerged', 'code'],
   ['answerPosted', 'education'],
@@ -45,7 +54,20 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     store = await freshStore(engine);
     members = [];
     for (let i = 0; i < 5; i += 1) {
-      members.push((await addMember(store.db, { handle: `first${i}`, name: `First ${i}`, email: `first${i}@example.org`, joinedAt: '2025-01-01' }, 'test')).id);
+      members.push(
+        (
+          await addMember(
+            store.db,
+            {
+              handle: `first${i}`,
+              name: `First ${i}`,
+              email: `first${i}@example.org`,
+              joinedAt: '2025-01-01',
+            },
+            'test',
+          )
+        ).id,
+      );
     }
   });
   afterAll(async () => {
@@ -55,68 +77,117 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
   it('scores as the domain does and leaves standings equal to a recomputation, with a write between its passes', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 40 }), fc.nat(39), async (list, touched) => {
-        run += 1;
-        const db = store.db;
-        await db.deleteFrom('contributions').execute();
-        await db.deleteFrom('member_standings').execute();
-        await db.deleteFrom('scoring_rules_seen').execute();
-        const ids: number[] = [];
-        for (const [index, c] of list.entries()) {
-          const [kind, category] = KINDS[c.kind]!;
-          const at = new Date(Date.UTC(2025, 10, 15 + c.day, c.hour, index % 60)).toISOString();
-          const row = await db
-            .insertInto('contributions')
-            .values({ member_id: members[c.member]!, source: 'first', external_id: `${run}-${index}`, kind, category, title: kind, url: null, occurred_at: at, review_state: c.state, metadata: '{}' })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          ids.push(row.id);
-        }
-        // Another writer (PostgreSQL only: PGlite has one connection, held by the rescore)
-        // changes a row after it was scored and before its score is written.
-        let changedBetween = false;
-        const onProgress =
-          engine === 'postgres'
-            ? async () => {
-                if (changedBetween) return;
-                changedBetween = true;
-                await sql`update contributions set review_state = case review_state when 'counted' then 'rejected' else 'counted' end,
-                          occurred_at = occurred_at + interval '1 hour' where id = ${ids[touched % ids.length]!}`.execute(db);
-              }
-            : undefined;
-        await rescoreAll(db, config, { chunkSize: 2, onProgress });
-
-        const rows = await db.selectFrom('contributions').selectAll().execute();
-        const expected = scoreWithCaps(
-          versions,
-          rows.map((row) => ({
-            id: row.id,
-            memberId: row.member_id,
-            kind: row.kind,
-            occurredAt: row.occurred_at,
-            metadata: row.metadata,
-            takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
-          })),
-        );
-        for (const row of rows) {
-          expect({ id: row.id, points: row.points, explanation: row.explanation, rulesVersion: row.rules_version }).toEqual({ id: row.id, ...expected.get(row.id)! });
-        }
-        expect((await verifyStandings(db)).differences).toEqual([]);
-        expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toEqual([]);
-        for (const year of [2025, 2026]) {
-          const period = { from: `${year}-01-01`, to: `${year}-12-31` };
-          expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(rowArb, { minLength: 1, maxLength: 40 }),
+        fc.nat(39),
+        async (list, touched) => {
+          run += 1;
+          const db = store.db;
+          await db.deleteFrom('contributions').execute();
+          await db.deleteFrom('member_standings').execute();
+          await db.deleteFrom('scoring_rules_seen').execute();
+          const ids: number[] = [];
+          for (const [index, c] of list.entries()) {
+            const [kind, category] = KINDS[c.kind]!;
+            const at = new Date(Date.UTC(2025, 10, 15 + c.day, c.hour, index % 60)).toISOString();
+            const row = await db
+              .insertInto('contributions')
+              .values({
+                member_id: members[c.member]!,
+                source: 'first',
+                external_id: `${run}-${index}`,
+                kind,
+                category,
+                title: kind,
+                url: null,
+                occurred_at: at,
+                review_state: c.state,
+                metadata: '{}',
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            ids.push(row.id);
+          }
+          // Another writer (PostgreSQL only: PGlite has one connection, held by the rescore)
+          // changes a row after it was scored and before its score is written.
+          const writeBetween = (id: number) => {
+            let done = false;
+            return engine === 'postgres'
+              ? async () => {
+                  if (done) return;
+                  done = true;
+                  await sql`update contributions set review_state = case review_state when 'counted' then 'rejected' else 'counted' end,
+                          occurred_at = occurred_at + interval '1 hour' where id = ${id}`.execute(db);
+                }
+              : undefined;
+          };
+          await rescoreAll(db, config, {
+            chunkSize: 2,
+            onProgress: writeBetween(ids[touched % ids.length]!),
+          });
+          await expectScoredAsDomain(rulesVersions(config), true);
+          // Then a rules change, rescored in passes with the standings trigger on.
+          await rescoreAll(db, changed, {
+            chunkSize: 2,
+            onProgress: writeBetween(ids[(touched + 1) % ids.length]!),
+          });
+          await expectScoredAsDomain(rulesVersions(changed), false);
+        },
+      ),
       { numRuns: engine === 'pglite' ? 15 : 25 },
     );
   });
+
+  async function expectScoredAsDomain(
+    versions: ReturnType<typeof rulesVersions>,
+    first: boolean,
+  ): Promise<void> {
+    const db = store.db;
+    const rows = await db.selectFrom('contributions').selectAll().execute();
+    const expected = scoreWithCaps(
+      versions,
+      rows.map((row) => ({
+        id: row.id,
+        memberId: row.member_id,
+        kind: row.kind,
+        occurredAt: row.occurred_at,
+        metadata: row.metadata,
+        takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
+      })),
+    );
+    for (const row of rows) {
+      const score = expected.get(row.id)!;
+      // A rescore leaves rows outside the change's scopes with the version that scored them
+      // (the newer one gives the same score): the version is compared for the first scoring.
+      expect({
+        id: row.id,
+        points: row.points,
+        explanation: row.explanation,
+        rulesVersion: first ? row.rules_version : '',
+      }).toEqual({
+        id: row.id,
+        points: score.points,
+        explanation: score.explanation,
+        rulesVersion: first ? score.rulesVersion : '',
+      });
+    }
+    expect((await verifyStandings(db)).differences).toEqual([]);
+    expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toEqual([]);
+    for (const year of [2025, 2026]) {
+      const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+      expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
+    }
+  }
 
   it('leaves no temporary table behind, and a second run changes nothing', async () => {
     const db = store.db;
     await db.deleteFrom('scoring_rules_seen').execute();
     await rescoreAll(db, config, { chunkSize: 2 });
-    const temporary = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname in ('first_scoring', 'first_scores') and relpersistence = 't'`.execute(db);
+    const temporary = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_class where relname in ('first_scoring', 'first_scores') and relpersistence = 't'`.execute(
+      db,
+    );
     expect(temporary.rows[0]?.n).toBe(0);
     const again = await rescoreAll(db, config, { chunkSize: 2 });
     expect(again.changed).toBe(0);

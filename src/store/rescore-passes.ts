@@ -1,0 +1,176 @@
+// A rescore of many rows in passes, each costing one read or one write of the contributions
+// table rather than a write of every page per chunk of members:
+//
+// 1. score the members chunk by chunk (reads only) into a temporary table: the rows whose score
+//    changes, with the version (xmin) of each row as read;
+// 2. write those scores stretch by stretch in id order, which is the table's physical order, so a
+//    stretch's pages are written in one short burst (each logged in full once after a
+//    checkpoint, not once per chunk), in interleaved transactions, each for every P-th member
+//    (a member's standings move once), so that a page takes few new versions per transaction
+//    and keeps them on the page (HOT: no index entries). A row changed since it was read is not written and its member is marked to be
+//    scored again, whole (scoring_pending). The standings follow through the update trigger;
+// 3. for the first scoring only, whose writes defer that trigger: rebuild the standings chunk
+//    by chunk from the contributions as written.
+//
+// Needs its own connection (the temporary tables) and its own transactions.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ProgramConfig } from '../domain/config-schema.js';
+import { scoredCtes, standingsFromDated, withRescoreSettings } from './rescore-statements.js';
+import type { Database } from './schema.js';
+
+export interface PassesPlan {
+  /** The member id range, and how many members it holds (for progress). */
+  low: number;
+  high: number;
+  members: number;
+  /** Members per scoring chunk. */
+  step: number;
+  /** The contributions of members `from`..`to` to score, over alias c. */
+  filter: (from: number, to: number) => RawBuilder<unknown>;
+  /** The first scoring of everything: clears the never-scored marks, defers the standings trigger and rebuilds the standings. */
+  first: boolean;
+}
+
+/** Rows written per stretch, and at most how many passes a stretch takes. */
+const STRETCH_ROWS = 200_000;
+const MAX_PASSES = 24;
+
+export async function rescoreInPasses(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  plan: PassesPlan,
+  onProgress?: (done: number, total: number) => void | Promise<void>,
+): Promise<{ contributions: number; changed: number }> {
+  const span = plan.high - plan.low + 1;
+  const phases = plan.first ? 3 : 2;
+  const report = async (phase: number, fraction: number) => {
+    await onProgress?.(Math.round(((phase + fraction) / phases) * plan.members), plan.members);
+  };
+  return db.connection().execute(async (conn) => {
+    const drop = () => sql`drop table if exists pg_temp.rescore_scores, pg_temp.rescore_writes`.execute(conn);
+    await drop();
+    await sql`
+      create temporary table rescore_scores (
+        id integer not null, member_id integer not null, row_xmin xid not null,
+        points numeric(12, 2) not null, explanation text not null, rules_version text not null
+      )`.execute(conn);
+    try {
+      let contributions = 0;
+      for (let from = plan.low; from <= plan.high; from += plan.step) {
+        const to = Math.min(plan.high, from + plan.step - 1);
+        contributions += await scoreChunk(conn, config, plan, from, to);
+        await report(0, (to - plan.low + 1) / span);
+      }
+      const changed = await writeScores(conn, plan.first, async (fraction) => report(1, fraction));
+      if (plan.first) {
+        for (let from = plan.low; from <= plan.high; from += plan.step) {
+          const to = Math.min(plan.high, from + plan.step - 1);
+          await rebuildStandings(conn, from, to);
+          await report(2, (to - plan.low + 1) / span);
+        }
+      }
+      return { contributions, changed };
+    } finally {
+      await drop();
+    }
+  });
+}
+
+/** Scores a chunk of members into rescore_scores (the rows whose score changes); returns the rows considered. */
+async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: PassesPlan, from: number, to: number): Promise<number> {
+  const result = await withRescoreSettings(conn, false, async (trx) => {
+    // The marks go first, in this transaction: a row imported meanwhile is either read by this
+    // scoring or keeps its member's mark.
+    if (plan.first) await sql`delete from scoring_pending where member_id between ${from} and ${to}`.execute(trx);
+    return sql<{ considered: number }>`
+      with ${scoredCtes(config, plan.filter(from, to), { rowVersion: true })},
+      kept as (
+        insert into rescore_scores (id, member_id, row_xmin, points, explanation, rules_version)
+        select id, member_id, row_xmin, points, explanation, rules_version from scored
+        where (was_points, was_explanation, was_rules_version) is distinct from (points::numeric(12, 2), explanation, rules_version)
+        returning 1
+      )
+      select (select count(*) from scored)::int as considered, (select count(*) from kept)::int as kept`.execute(trx);
+  });
+  return Number(result.rows[0]?.considered ?? 0);
+}
+
+/** Writes rescore_scores to contributions in stretches and passes; returns the rows written. */
+async function writeScores(conn: Kysely<Database>, deferStandings: boolean, progress: (fraction: number) => Promise<void>): Promise<number> {
+  // In id order (the table's), so a stretch of writes reads a stretch of this table (by ctid).
+  await conn.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '256MB'`.execute(trx);
+    await sql`create temporary table rescore_writes as select * from rescore_scores order by id`.execute(trx);
+    await sql`drop table rescore_scores`.execute(trx);
+  });
+  await sql`analyze rescore_writes`.execute(conn);
+  const sizes = await sql<{ rows: number; pages: number; table_pages: number }>`
+    select (select count(*) from rescore_writes)::int as rows,
+           pg_relation_size('rescore_writes') / current_setting('block_size')::int as pages,
+           greatest(1, pg_relation_size('contributions') / current_setting('block_size')::int) as table_pages`.execute(conn);
+  const rows = Number(sizes.rows[0]?.rows ?? 0);
+  if (rows === 0) return 0;
+  const pages = Math.max(1, Number(sizes.rows[0]!.pages));
+  // About two thirds of a row per page and transaction, on average: a page's free space holds
+  // a few new versions, and the dead ones are pruned between transactions.
+  const passes = Math.min(MAX_PASSES, Math.max(1, Math.ceil((1.5 * rows) / Number(sizes.rows[0]!.table_pages))));
+  const stretch = Math.max(1, Math.ceil((pages * STRETCH_ROWS) / rows));
+  let changed = 0;
+  for (let block = 0; block < pages; block += stretch) {
+    for (let pass = 0; pass < passes; pass += 1) {
+      changed += await writePass(conn, deferStandings, block, block + stretch, passes, pass);
+    }
+    await progress(Math.min(1, (block + stretch) / pages));
+  }
+  return changed;
+}
+
+/**
+ * One pass of a stretch: the scores of every `passes`-th member in blocks `from`..`until` of
+ * rescore_writes, written where the row is still the version that was scored. Rows changed
+ * since (a review, an edit) are not written: their members are marked to be scored again.
+ */
+async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: number, until: number, passes: number, pass: number): Promise<number> {
+  const result = await withRescoreSettings(conn, deferStandings, (trx) =>
+    sql<{ changed: number }>`
+      with f as materialized (
+        select * from rescore_writes
+        where ctid >= ${`(${from},0)`}::tid and ctid < ${`(${until},0)`}::tid and member_id % ${passes} = ${pass}
+        order by id
+      ),
+      updated as (
+        update contributions c
+        set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
+        from f
+        where c.id = f.id and c.xmin = f.row_xmin
+          and (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
+        returning c.id
+      ),
+      missed as (
+        insert into scoring_pending (member_id)
+        select distinct f.member_id
+        from (select * from f where f.id not in (select id from updated)) f
+        left join contributions c on c.id = f.id
+        where c.id is null or c.xmin <> f.row_xmin
+           or (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
+        on conflict (member_id) do nothing
+        returning 1
+      )
+      select (select count(*) from updated)::int as changed, (select count(*) from missed)::int as missed`.execute(trx),
+  );
+  return Number(result.rows[0]?.changed ?? 0);
+}
+
+/** Replaces the standings of members `from`..`to` with totals of their contributions as written. */
+async function rebuildStandings(conn: Kysely<Database>, from: number, to: number): Promise<void> {
+  const members = (column: RawBuilder<unknown>) => sql`${column} between ${from} and ${to}`;
+  await withRescoreSettings(conn, false, (trx) =>
+    sql`
+      with dated as (
+        select c.member_id, extract(year from c.occurred_at at time zone 'UTC')::int as cycle_year, c.category, c.points, c.occurred_at
+        from contributions c where ${members(sql.ref('c.member_id'))} and c.review_state = 'counted'
+      ),
+      ${standingsFromDated(members)}
+      select (select count(*) from removed) + (select count(*) from written) as standings`.execute(trx),
+  );
+}

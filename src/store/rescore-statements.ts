@@ -1,0 +1,149 @@
+// The statements a rescore is made of, shared by the chunked rescore (rescore.ts) and the
+// rescore in passes (rescore-passes.ts): the scoring of a set of contributions as CTEs, the
+// settings rescore statements run with, and the rebuild of members' standings from their rows.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ProgramConfig } from '../domain/config-schema.js';
+import { rulesVersions } from '../domain/rules.js';
+import { compileScoring, lowerLabelsSql, versionIndexSql } from './scoring-sql.js';
+import type { Database } from './schema.js';
+
+/**
+ * The scoring of the contributions matched by `filter` (over alias c) under `config`, as CTEs
+ * to put after WITH: the last, `scored`, has id, member_id, category, counted, occurred_at,
+ * rules_version, points and explanation (and with rowVersion: row_xmin, was_points,
+ * was_explanation, was_rules_version).
+ */
+export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>, options: { rowVersion?: boolean } = {}): RawBuilder<unknown> {
+  // With rowVersion, also the version of each row read (xmin: a later write of its score can tell
+  // that the row changed since) and the score it had then, so only rows whose score changes need be written.
+  const version = options.rowVersion
+    ? sql`, c.xmin as row_xmin, c.points as was_points, c.explanation as was_explanation, c.rules_version as was_rules_version`
+    : sql``;
+  const carried = options.rowVersion ? sql`, row_xmin, was_points, was_explanation, was_rules_version` : sql``;
+  const versions = rulesVersions(config);
+  const scoring = compileScoring(versions);
+  const overCapDay = sql`(takes_place and cap_day is not null and day_rank > cap_day)`;
+  const overCapWeek = sql`(in_day and cap_week is not null and week_rank > cap_week)`;
+  return sql`s0 as materialized (
+      select c.id, c.member_id, c.kind, c.category, c.occurred_at, c.metadata,
+             c.review_state = 'counted' as counted,
+             c.review_state in ('counted', 'pending') as takes_place,
+             (c.occurred_at at time zone 'UTC')::date as day,
+             date_trunc('week', c.occurred_at at time zone 'UTC')::date as week,
+             ${versionIndexSql(versions, sql.ref('c.occurred_at'))} as version_index,
+             ${lowerLabelsSql(sql.ref('c.metadata'))} as labels${version}
+      from contributions c
+      where ${filter}
+    ),
+    s1 as (
+      select s.id, s.member_id, s.kind, s.category, s.counted, s.occurred_at, s.takes_place, s.day, s.week${carried},
+             ${scoring.points} as raw_points, ${scoring.sentence} as sentence,
+             ${scoring.rulesVersion} as rules_version,
+             ${scoring.capPerDay} as cap_day, ${scoring.capPerWeek} as cap_week
+      from s0 s
+    ),
+    s2 as (
+      select s1.*,
+             row_number() over (partition by member_id, kind, day, takes_place order by occurred_at, id) as day_rank
+      from s1
+    ),
+    s3 as (
+      select s2.*, (takes_place and (cap_day is null or day_rank <= cap_day)) as in_day
+      from s2
+    ),
+    s4 as (
+      select s3.*,
+             row_number() over (partition by member_id, kind, week, in_day order by occurred_at, id) as week_rank
+      from s3
+    ),
+    scored as (
+      select id, member_id, category, counted, occurred_at, rules_version${carried},
+             case when ${overCapDay} or ${overCapWeek} then 0 else raw_points end as points,
+             case
+               when ${overCapDay} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_day || ' a day on ' || day::text
+               when ${overCapWeek} then '0 = ' || sentence || ', not counted: over the cap of ' || cap_week || ' a week from ' || week::text
+               else trim_scale(raw_points)::text || ' = ' || sentence
+             end as explanation
+      from s4
+    )`;
+}
+
+/**
+ * The statement settings of a rescore: no JIT (compiling the scoring expressions costs more
+ * than it saves on a chunk), and the new points written by looking up each row by id in id
+ * order (a nested loop over the primary key), which visits the table's pages in order
+ * instead of hashing the whole table and writing in the scorer's order. The standings
+ * triggers set their own join methods back (migration 0074). `deferStandings` skips the
+ * standings update trigger: for a statement that rebuilds the standings of what it scores.
+ * Inside a caller's transaction the previous values are restored afterwards.
+ */
+export async function withRescoreSettings<T>(db: Kysely<Database>, deferStandings: boolean, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const settings: [string, string][] = [
+    ['jit', 'off'],
+    // The caps' window sorts and the id-order sort of a chunk in memory, not on disk.
+    ['work_mem', '64MB'],
+    ['enable_hashjoin', 'off'],
+    ['enable_mergejoin', 'off'],
+    ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
+  ];
+  const apply = (trx: Kysely<Database>, values: [string, string][]) =>
+    sql`select ${sql.join(values.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`.execute(trx);
+  const run = async (trx: Kysely<Database>) => {
+    const before = db.isTransaction
+      ? await sql<Record<string, string | null>>`select ${sql.join(settings.map(([name], index) => sql`current_setting(${name}, true) as ${sql.ref(`s${index}`)}`), sql`, `)}`.execute(trx)
+      : null;
+    await apply(trx, settings);
+    const result = await body(trx);
+    if (before) {
+      const row = before.rows[0]!;
+      await apply(trx, settings.map(([name], index) => [name, row[`s${index}`] ?? '']));
+    }
+    return result;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * After a CTE `dated` (member_id, cycle_year, category, points, occurred_at: the counted rows of
+ * the members matched by `members`), CTEs that replace those members' maintained standings
+ * with totals of those rows: `removed` (rows that no longer have totals) and `written`.
+ */
+export function standingsFromDated(members: (column: RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`    bounds as materialized (
+      select y.cycle_year, b.from_at, b.until_at
+      from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
+    ),
+    totals as (
+      select row(d.member_id, d.cycle_year, d.category, sum(d.points), count(*)::int, max(d.occurred_at))::standings_category_total as total
+      from dated d join bounds b on b.cycle_year = d.cycle_year
+      where d.occurred_at >= b.from_at and d.occurred_at < b.until_at
+      group by d.member_id, d.cycle_year, d.category
+    ),
+    fresh as (
+      select r.* from standings_rows_of(array(select t.total from totals t)) r
+    ),
+    -- The members' rows that no longer have totals (a set difference: no join of two large sets,
+    -- which this statement's settings would make a nested loop).
+    stale as (
+      select s.member_id, s.cycle_year, s.category from member_standings s where ${members(sql.ref('s.member_id'))}
+      except
+      select r.member_id, r.cycle_year, r.category from fresh r
+    ),
+    removed as (
+      delete from member_standings s using stale k
+      where s.member_id = k.member_id and s.cycle_year = k.cycle_year and s.category = k.category
+      returning 1
+    ),
+    written as (
+      insert into member_standings
+        (member_id, cycle_year, category, points, categories_with_points, contributions, last_counted_at, handle_key,
+         code, content, events, documentation, education, leadership, listed, handle, name)
+      select * from fresh
+      on conflict (member_id, cycle_year, category) do update set
+        points = excluded.points, categories_with_points = excluded.categories_with_points, contributions = excluded.contributions,
+        last_counted_at = excluded.last_counted_at, handle_key = excluded.handle_key, code = excluded.code, content = excluded.content,
+        events = excluded.events, documentation = excluded.documentation, education = excluded.education,
+        leadership = excluded.leadership, listed = excluded.listed, handle = excluded.handle, name = excluded.name
+      returning 1
+    )`;
+}
