@@ -159,7 +159,7 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
   const category = query.category ?? 'all';
   const overall = category === 'all' && !(query.memberIds && query.memberIds.length > 0);
   const page = async (rows: RawBuilder<unknown>) => {
-    // PREPARED: planned once per connection (db.ts); the generic plan reads the same indexes.
+    // PREPARED: planned once per connection (prepared.ts); the generic plan reads the same indexes.
     const result = await sql<{ ok: boolean | null; n: number | null; rows: string | null; first_counted?: Date | null }>`${sql.raw(PREPARED)}
       with cycle as materialized (
         select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${until}::timestamptz
