@@ -331,6 +331,10 @@ export function awardsInSnapshot(snapshot: AwardSnapshotRow, memberId: number): 
 }
 
 export async function memberAwards(db: Kysely<Database>, memberId: number): Promise<MemberAward[]> {
-  const published = await db.selectFrom('award_snapshots').selectAll().where('status', '=', 'published').orderBy('year', 'desc').execute();
-  return published.flatMap((snapshot) => awardsInSnapshot(snapshot, memberId));
+  return (await publishedSnapshots(db)).flatMap((snapshot) => awardsInSnapshot(snapshot, memberId));
+}
+
+/** Every published snapshot, newest year first (a page that reads them before it knows the member). */
+export async function publishedSnapshots(db: Kysely<Database>): Promise<AwardSnapshotRow[]> {
+  return db.selectFrom('award_snapshots').selectAll().where('status', '=', 'published').orderBy('year', 'desc').execute();
 }

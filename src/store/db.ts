@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { pgliteDialect } from './pglite-driver.js';
+import { preparedOnConnection } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -135,7 +136,10 @@ async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<
   pool.on('error', onConnectionError);
   // A checked-out client has no pool listener: one cut between two queries of a transaction
   // would end the process too. Its query fails instead, and the pool drops it on release.
-  pool.on('connect', (client) => client.on('error', onConnectionError));
+  pool.on('connect', (client) => {
+    client.on('error', onConnectionError);
+    preparedOnConnection(client);
+  });
   // Fail fast with a clear message when the server is not there.
   const client = await pool.connect().catch(async (error: Error) => {
     await pool.end().catch(() => undefined);

@@ -7,6 +7,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import { categoriesWithPoints, type RankedStanding } from '../domain/leaderboard.js';
+import { PREPARED } from './prepared.js';
 import type { Database } from './schema.js';
 
 export interface StandingsQuery {
@@ -19,12 +20,19 @@ export interface StandingsQuery {
   offset?: number;
   /** Restrict to these members (a profile's rank). */
   memberIds?: number[];
+  /** Also read the instant of the first counted contribution (a page's years), in the same round trip. */
+  firstCounted?: boolean;
 }
 
 export interface StandingsPage {
   total: number;
   rows: RankedStanding[];
+  /** The first counted contribution of all (when asked for with `firstCounted`). */
+  firstCounted?: Date | null;
 }
+
+/** The instant of the first counted contribution, as a column of any query (one round trip). */
+export const FIRST_COUNTED = sql<Date | null>`(select min(occurred_at) from contributions where review_state = 'counted')`;
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -35,7 +43,11 @@ export async function queryStandings(db: Kysely<Database>, query: StandingsQuery
     ISO_DAY.test(query.from) && ISO_DAY.test(query.to) && query.to.slice(0, 4) === query.from.slice(0, 4) && Number.isFinite(until)
       ? await maintainedStandings(db, year, new Date(until).toISOString(), query)
       : null;
-  return maintained ?? aggregateStandings(db, query);
+  if (maintained) return maintained;
+  const page = await aggregateStandings(db, query);
+  if (!query.firstCounted) return page;
+  const first = await sql<{ first: Date | null }>`select ${FIRST_COUNTED} as first`.execute(db);
+  return { ...page, firstCounted: first.rows[0]?.first ?? null };
 }
 
 export interface StandingsCycle {
@@ -147,7 +159,8 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
   const category = query.category ?? 'all';
   const overall = category === 'all' && !(query.memberIds && query.memberIds.length > 0);
   const page = async (rows: RawBuilder<unknown>) => {
-    const result = await sql<{ ok: boolean | null; n: number | null; rows: string | null }>`
+    // PREPARED: planned once per connection (prepared.ts); the generic plan reads the same indexes.
+    const result = await sql<{ ok: boolean | null; n: number | null; rows: string | null; first_counted?: Date | null }>`${sql.raw(PREPARED)}
       with cycle as materialized (
         select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${until}::timestamptz
                          from standings_cycle_bounds(${year}) b), false) as ok
@@ -155,22 +168,23 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
       select (select ok from cycle) as ok,
              (select count(*)::int from member_standings
               where cycle_year = ${year} and category = ${category} and listed and (select ok from cycle)) as n,
-             ${rows} as rows`.execute(db);
+             ${rows} as rows${query.firstCounted ? sql`, ${FIRST_COUNTED} as first_counted` : sql``}`.execute(db);
     const row = result.rows[0];
-    return row?.ok ? { total: Number(row.n ?? 0), text: row.rows } : null;
+    return row?.ok ? { total: Number(row.n ?? 0), text: row.rows, first: row.first_counted } : null;
   };
+  const first = (found: { first?: Date | null }) => (query.firstCounted ? { firstCounted: found.first ?? null } : {});
   if (overall) {
     const found = await page(overallRows(year, query));
     if (!found) return null;
     const offset = query.offset ?? 0;
     const stored = JSON.parse(`[${found.text ?? ''}]`) as StoredRow[];
     const rows = stored.map((entry, index) => standingOf(offset + index + 1, entry));
-    if (inRankingOrder(rows)) return { total: found.total, rows };
+    if (inRankingOrder(rows)) return { total: found.total, rows, ...first(found) };
   }
   const found = await page(rankedRows(year, category, query));
   if (!found) return null;
   const packed = JSON.parse(found.text ?? '[]') as PackedRow[];
-  return { total: found.total, rows: packed.map(([rank, ...stored]) => standingOf(Number(rank), stored as StoredRow)) };
+  return { total: found.total, rows: packed.map(([rank, ...stored]) => standingOf(Number(rank), stored as StoredRow)), ...first(found) };
 }
 
 /**

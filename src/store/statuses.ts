@@ -18,7 +18,7 @@ export async function memberStatuses(
   at: string,
   options: { memberIds?: number[] } = {},
 ): Promise<MemberStatus[]> {
-  const until = new Date(new Date(`${at}T00:00:00Z`).getTime() + 86_400_000);
+  const until = statusUntil(at);
   const query = db
     .selectFrom('members as m')
     .select([
@@ -41,15 +41,9 @@ export async function memberStatuses(
     // A few members (a profile, a badge): their state changes come with them, one round trip.
     const rows = await query
       .where('m.id', 'in', options.memberIds.length ? options.memberIds : [-1])
-      .select(
-        sql<string | null>`(select json_agg(json_build_array(sc.to_status, sc.effective_on) order by sc.id)::text from status_changes sc
-          where sc.member_id = m.id and sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null)`.as('changes'),
-      )
+      .select(STATE_CHANGES_OF_M.as('changes'))
       .execute();
-    return rows.map((member) => {
-      const changes = JSON.parse(member.changes ?? '[]') as [string, string][];
-      return statusOf(config, at, member, changes.map(([state, effectiveOn]) => ({ effectiveOn, state: state as MemberState })));
-    });
+    return rows.map((member) => statusFromFacts(config, at, member, member.changes));
   }
   const members = await query.execute();
   const changes = await db
@@ -66,6 +60,31 @@ export async function memberStatuses(
     changesByMember.set(change.member_id, list);
   }
   return members.map((member) => statusOf(config, at, member, changesByMember.get(member.id) ?? []));
+}
+
+/** The state changes of the member `m` of a query, as JSON text for statusFromFacts. */
+export const STATE_CHANGES_OF_M = sql<string | null>`(select json_agg(json_build_array(sc.to_status, sc.effective_on) order by sc.id)::text from status_changes sc
+          where sc.member_id = m.id and sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null)`;
+
+/** The last counted contribution of the member `m` of a query before `until`. */
+export function lastCountedOfM(until: Date) {
+  return sql<Date | null>`(select max(c.occurred_at) from contributions c where c.member_id = m.id and c.review_state = 'counted' and c.occurred_at < ${until})`;
+}
+
+/** A member's status at `at` from the facts read with STATE_CHANGES_OF_M and lastCountedOfM (one member's read folded into a page's). */
+export function statusFromFacts(
+  config: ProgramConfig,
+  at: string,
+  member: { id: number; handle: string; name: string; joined_at: string; last_counted_at: Date | null },
+  changesJson: string | null,
+): MemberStatus {
+  const changes = JSON.parse(changesJson ?? '[]') as [string, string][];
+  return statusOf(config, at, member, changes.map(([state, effectiveOn]) => ({ effectiveOn, state: state as MemberState })));
+}
+
+/** The day after `at`: statuses count contributions before it. */
+export function statusUntil(at: string): Date {
+  return new Date(new Date(`${at}T00:00:00Z`).getTime() + 86_400_000);
 }
 
 function statusOf(

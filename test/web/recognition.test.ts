@@ -170,7 +170,9 @@ describe('recognition', () => {
   });
 
   it('answers out-of-range years and pages with a 404 that says what there is', async () => {
-    for (const url of ['/leaderboard?year=1999', '/ambassadors/ada?year=1999', '/leaderboard?year=3000', '/leaderboard?year=abc']) {
+    // 2020 and 2024 are years a page reads before it knows the years with data (the last 16):
+    // they are checked against them after the read.
+    for (const url of ['/leaderboard?year=1999', '/ambassadors/ada?year=1999', '/leaderboard?year=3000', '/leaderboard?year=abc', '/leaderboard?year=2024', '/leaderboard?year=2020&category=code', '/leaderboard?year=2024&category=nope', '/ambassadors/ada?year=2024', '/ambassadors/ada?year=2027', '/ambassadors/nobody-here?year=2024']) {
       const response = await get(t.app, null, url);
       expect(response.statusCode, url).toBe(404);
       expect(response.body, url).toContain('the years with contributions are 2025 to 2026');
@@ -181,6 +183,8 @@ describe('recognition', () => {
     expect(directory.body).not.toContain('No ambassadors match');
     expect((await get(t.app, null, '/leaderboard?page=99')).statusCode).toBe(404);
     expect((await get(t.app, null, '/leaderboard?year=2025')).statusCode).toBe(200);
+    expect((await get(t.app, null, '/leaderboard?year=2025&category=nope')).body).toContain('There is no category');
+    expect((await get(t.app, null, '/ambassadors/ada?year=2025')).statusCode).toBe(200);
     expect((await get(t.app, null, '/awards/1999')).body).toContain('Published years: 2025');
   });
 

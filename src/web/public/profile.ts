@@ -7,11 +7,11 @@ import { handleAlias } from '../../store/member-console.js';
 import { memberStatuses } from '../../store/statuses.js';
 import type { WebContext } from '../context.js';
 import { escapeHtml, externalLink, html } from '../html.js';
-import { currentYear, scoresVisibleTo, yearInRange } from '../queries/public.js';
+import { currentYear, scoresVisibleTo, yearAsked, yearInRange } from '../queries/public.js';
 import { countryName } from '../../domain/countries.js';
 import { pointsText } from '../../domain/awards.js';
 import { isActiveStatus } from '../../domain/status.js';
-import { memberAwards } from '../../store/awards.js';
+import { memberAwards, publishedSnapshots } from '../../store/awards.js';
 import { awardPath } from './awards.js';
 import { profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
 import { findProfileMember, identityUrl, loadProfile, yearRank } from '../queries/profile.js';
@@ -34,10 +34,16 @@ export function profileRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const { handle } = paramsOf(request);
         const thisYear = currentYear(context);
-        const found = await findProfileMember(context, handle ?? '');
+        const asked = queryOf(request).year;
+        // The published awards do not depend on who: read beside the member. (A 404 or a
+        // redirect leaves them unawaited, so a failure of theirs is caught here.)
+        const snapshots = publishedSnapshots(context.db);
+        snapshots.catch(() => undefined);
+        // The year asked for is read with the years there are, and checked against them after.
+        const found = await findProfileMember(context, handle ?? '', yearAsked(asked, thisYear) ?? thisYear);
         const years = found.years;
-        const year = yearInRange(queryOf(request).year, years, thisYear);
-        const profile = await loadProfile(context, found, year);
+        yearInRange(asked, years, thisYear);
+        const profile = await loadProfile(context, found, snapshots);
         if (!profile) {
           // A former handle (changed in the console) redirects to the current one.
           const current = await handleAlias(context.db, handle ?? '');

@@ -5,7 +5,7 @@ import { TIE_BREAK_DESCRIPTION } from '../../domain/leaderboard.js';
 import { queryStandings } from '../../store/standings.js';
 import type { WebContext } from '../context.js';
 import { html } from '../html.js';
-import { currentYear, cycleBounds, scoresVisibleTo, yearInRange, yearsWithData } from '../queries/public.js';
+import { currentYear, cycleBounds, scoresVisibleTo, yearAsked, yearInRange, yearsSince, yearsWithData } from '../queries/public.js';
 import { pageInRange, pageParam } from '../views/paging.js';
 import { categoryPatternDefs } from '../views/charts.js';
 import { page, queryOf, type Route } from '../routing.js';
@@ -28,13 +28,16 @@ export function standingsRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const query = queryOf(request);
         const thisYear = currentYear(context);
-        const years = await yearsWithData(context);
-        const year = yearInRange(query.year, years, thisYear);
-        if (query.category && !isCategory(query.category)) throw notFound(`There is no category "${query.category.slice(0, 30)}"; the categories are ${CATEGORIES.join(', ')}.`);
+        // A year that could have data is read with the years in one round trip, and checked
+        // against them after; any other is answered by yearInRange's 404.
+        const asked = yearAsked(query.year, thisYear) ?? yearInRange(query.year, await yearsWithData(context), thisYear);
         const category: Category | undefined = query.category && isCategory(query.category) ? query.category : undefined;
         const pageNumber = pageParam(query.page);
-        const bounds = cycleBounds(context, year);
-        const standings = await queryStandings(context.db, { from: bounds.start, to: bounds.end, category, limit: LEADERBOARD_PAGE, offset: (pageNumber - 1) * LEADERBOARD_PAGE });
+        const bounds = cycleBounds(context, asked);
+        const standings = await queryStandings(context.db, { from: bounds.start, to: bounds.end, category, limit: LEADERBOARD_PAGE, offset: (pageNumber - 1) * LEADERBOARD_PAGE, firstCounted: true });
+        const years = yearsSince(context, standings.firstCounted ?? null);
+        const year = yearInRange(query.year, years, thisYear);
+        if (query.category && !isCategory(query.category)) throw notFound(`There is no category "${query.category.slice(0, 30)}"; the categories are ${CATEGORIES.join(', ')}.`);
         const showPoints = scoresVisibleTo(context, request.viewer);
         const pages = Math.max(1, Math.ceil(standings.total / LEADERBOARD_PAGE));
         pageInRange(pageNumber, pages, `${standings.total} ranked ${standings.total === 1 ? 'ambassador' : 'ambassadors'}`);

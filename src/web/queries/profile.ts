@@ -3,11 +3,11 @@
 import { CATEGORIES, emptyCategoryPoints, isCategory, type CategoryPoints } from '../../domain/categories.js';
 import type { Platform } from '../../domain/identities.js';
 import { sql } from 'kysely';
-import { memberAwards, type MemberAward } from '../../store/awards.js';
-import { listMemberContributions } from '../../store/contributions.js';
+import { awardsInSnapshot, type MemberAward } from '../../store/awards.js';
 import { queryStandings } from '../../store/standings.js';
-import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
-import type { ContributionRow, Member, MemberSettings, ProfileLink } from '../../store/schema.js';
+import { lastCountedOfM, STATE_CHANGES_OF_M, statusFromFacts, statusUntil, type MemberStatus } from '../../store/statuses.js';
+import { PREPARED } from '../../store/prepared.js';
+import type { AwardSnapshotRow, ContributionRow, Member, MemberSettings, ProfileLink } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
 import { DEFAULT_SETTINGS } from '../public/privacy.js';
 import { cycleBounds, FIRST_COUNTED, yearsSince } from './public.js';
@@ -26,8 +26,14 @@ export interface ProfileMember {
   member: Member | undefined;
   /** The years there is data for, newest first. */
   years: number[];
+  /** The year the contributions are of. */
+  year: number;
   verifiedIdentities: VerifiedIdentity[];
   settings: ProfileSettings;
+  /** Status today; none for an unknown handle or a bot (as memberStatuses). */
+  status: MemberStatus | undefined;
+  /** Counted contributions of the year, newest first. */
+  contributions: ProfileContribution[];
 }
 
 export interface Profile {
@@ -37,7 +43,7 @@ export interface Profile {
   rank: number | null;
   ranked: number;
   year: number;
-  contributions: ContributionRow[];
+  contributions: ProfileContribution[];
   categories: CategoryPoints;
   points: number;
   byDay: Map<string, number>;
@@ -45,19 +51,35 @@ export interface Profile {
   awards: MemberAward[];
 }
 
+/** What the timeline, chart and calendar show of a counted contribution. */
+export type ProfileContribution = Pick<ContributionRow, 'id' | 'kind' | 'category' | 'title' | 'url' | 'occurred_at' | 'points' | 'explanation'>;
+
+/** A contribution as the profile statement sends it: id, kind, category, title, url, occurred_at (ISO), points, explanation. */
+type PackedContribution = [number, string, string, string, string | null, string, number, string];
+
 /**
- * The member a profile is of, with their verified identities and privacy settings, and the
- * years there is data for: the first things a profile needs, before it knows the year, in one
- * round trip (every query of a page costs a round trip to the database and back).
+ * The member a profile is of, with their verified identities, privacy settings, the facts of
+ * their status, the years there is data for and their counted contributions of `year`: all
+ * a profile needs before its rank, in one round trip (every query of a page costs a round
+ * trip and a plan; this one is prepared once per connection).
  */
-export async function findProfileMember(context: WebContext, handle: string): Promise<ProfileMember> {
-  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null }>`
+export async function findProfileMember(context: WebContext, handle: string, year: number): Promise<ProfileMember> {
+  const at = context.today();
+  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null; last_counted_at: Date | null; state_changes: string | null; year_contributions: string | null }>`${sql.raw(PREPARED)}
     select m.*, f.first_counted,
            s.member_id as settings_of, s.links as settings_links, s.hide_country as settings_hide_country, s.hide_company as settings_hide_company,
            (select json_agg(json_build_array(i.platform, i.external_id) order by i.platform, i.id)::text
-            from identities i where i.member_id = m.id and i.verified_at is not null) as verified_identities
+            from identities i where i.member_id = m.id and i.verified_at is not null) as verified_identities,
+           ${lastCountedOfM(statusUntil(at))} as last_counted_at,
+           ${STATE_CHANGES_OF_M} as state_changes,
+           (select json_agg(json_build_array(c.id, c.kind, c.category, c.title, c.url,
+                                             to_char(c.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), c.points, c.explanation)
+                            order by c.occurred_at desc, c.id desc)::text
+            from contributions c
+            where c.member_id = m.id and c.review_state = 'counted'
+              and c.occurred_at >= ${new Date(Date.UTC(year, 0, 1))} and c.occurred_at < ${new Date(Date.UTC(year + 1, 0, 1))}) as year_contributions
     from (select ${FIRST_COUNTED} as first_counted) f
-    left join members m on lower(m.handle) = ${handle.toLowerCase()}
+    left join members m on lower(m.handle) = ${handle.slice(0, 200).toLowerCase()}
     left join member_settings s on s.member_id = m.id`.execute(context.db);
   const {
     first_counted: first,
@@ -66,30 +88,46 @@ export async function findProfileMember(context: WebContext, handle: string): Pr
     settings_hide_country: hideCountry,
     settings_hide_company: hideCompany,
     verified_identities: identities,
+    last_counted_at: lastCounted,
+    state_changes: changes,
+    year_contributions: contributions,
     ...member
   } = result.rows[0]!;
+  const found = member.id === null ? undefined : (member as Member);
   return {
-    member: member.id === null ? undefined : (member as Member),
+    member: found,
     years: yearsSince(context, first),
+    year,
     verifiedIdentities: (JSON.parse(identities ?? '[]') as [string, string][]).map(([platform, externalId]) => ({ platform, external_id: externalId })),
     settings:
       settingsOf === null
         ? { links: DEFAULT_SETTINGS.links, hide_country: DEFAULT_SETTINGS.hide_country, hide_company: DEFAULT_SETTINGS.hide_company }
         : { links: links!, hide_country: hideCountry!, hide_company: hideCompany! },
+    status: found && !found.is_bot ? statusFromFacts(context.config, at, { ...found, last_counted_at: lastCounted }, changes) : undefined,
+    contributions: (JSON.parse(contributions ?? '[]') as PackedContribution[]).map(([id, kind, category, title, url, occurredAt, points, explanation]) => ({
+      id,
+      kind,
+      category,
+      title,
+      url,
+      occurred_at: new Date(occurredAt),
+      points: Number(points),
+      explanation,
+    })),
   };
 }
 
-/** Everything the profile of `found` shows for `year`, read in one round of parallel queries. */
-export async function loadProfile(context: WebContext, found: ProfileMember, year: number): Promise<Profile | null> {
+/** Everything the profile of `found` shows for its year: what findProfileMember read, the rank and the awards (of the published `snapshots`). */
+export async function loadProfile(context: WebContext, found: ProfileMember, snapshots: Promise<AwardSnapshotRow[]>): Promise<Profile | null> {
   const member = found.member;
   if (!member || member.state === 'withdrawn') return null;
+  const year = found.year;
   const bounds = cycleBounds(context, year);
-  const [statuses, standing, contributions, awards] = await Promise.all([
-    memberStatuses(context.db, context.config, context.today(), { memberIds: [member.id] }),
+  const [standing, published] = await Promise.all([
     queryStandings(context.db, { from: bounds.start, to: bounds.end, memberIds: [member.id] }),
-    listMemberContributions(context.db, member.id, { year, states: ['counted'] }),
-    memberAwards(context.db, member.id),
+    snapshots,
   ]);
+  const contributions = found.contributions;
   const categories = emptyCategoryPoints();
   const byDay = new Map<string, number>();
   let points = 0;
@@ -104,7 +142,7 @@ export async function loadProfile(context: WebContext, found: ProfileMember, yea
   return {
     member,
     verifiedIdentities: found.verifiedIdentities,
-    status: statuses[0],
+    status: found.status,
     rank: row?.rank ?? null,
     ranked: standing.total,
     year,
@@ -113,7 +151,7 @@ export async function loadProfile(context: WebContext, found: ProfileMember, yea
     points: Math.round(points * 100) / 100,
     byDay,
     settings: found.settings,
-    awards,
+    awards: published.flatMap((snapshot) => awardsInSnapshot(snapshot, member.id)),
   };
 }
 

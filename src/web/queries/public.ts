@@ -199,8 +199,7 @@ export async function countries(context: WebContext): Promise<string[]> {
     .sort((a, b) => countryName(a).localeCompare(countryName(b), 'en'));
 }
 
-/** The instant of the first counted contribution, as a column of any query (one round trip). */
-export const FIRST_COUNTED = sql<Date | null>`(select min(occurred_at) from contributions where review_state = 'counted')`;
+export { FIRST_COUNTED } from '../../store/standings.js';
 
 /** Years from the first counted contribution to this year, newest first. */
 export async function yearsWithData(context: WebContext): Promise<number[]> {
@@ -226,6 +225,19 @@ export function scoresVisibleTo(context: WebContext, viewer: { member: Member } 
   if (!viewer) return false;
   if (viewer.member.role === 'manager' || viewer.member.role === 'admin') return true;
   return memberId !== undefined && viewer.member.id === memberId;
+}
+
+/**
+ * The year asked for when it is one a page could show (this year when none is given, or one
+ * of the last 16 years: yearsSince lists no more), before the years with data are known;
+ * undefined for anything else, which yearInRange answers. yearInRange still checks the year
+ * against the years with data once they are read.
+ */
+export function yearAsked(value: string | undefined, thisYear: number): number | undefined {
+  if (value === undefined || value === '') return thisYear;
+  if (!/^\d{4}$/.test(value)) return undefined;
+  const year = Number(value);
+  return year <= thisYear && year >= thisYear - 15 ? year : undefined;
 }
 
 /**
