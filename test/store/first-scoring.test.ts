@@ -6,12 +6,12 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesVersions } from '../../src/domain/rules.js';
-import { scoreWithCaps } from '../../src/domain/scoring.js';
 import { addMember } from '../../src/store/members.js';
 import { rescoreAll } from '../../src/store/rescore.js';
 import { aggregateStandings, queryStandings } from '../../src/store/standings.js';
 import { verifyStandings } from '../../src/store/standings-verify.js';
 import { configWith } from '../domain/fixtures.js';
+import { rowsWithDomainScores } from '../support/domain-scores.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
 
 const config = configWith({
@@ -143,20 +143,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     first: boolean,
   ): Promise<void> {
     const db = store.db;
-    const rows = await db.selectFrom('contributions').selectAll().execute();
-    const expected = scoreWithCaps(
-      versions,
-      rows.map((row) => ({
-        id: row.id,
-        memberId: row.member_id,
-        kind: row.kind,
-        occurredAt: row.occurred_at,
-        metadata: row.metadata,
-        takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
-      })),
-    );
-    for (const row of rows) {
-      const score = expected.get(row.id)!;
+    for (const { row, score } of await rowsWithDomainScores(db, versions)) {
       // A rescore leaves rows outside the change's scopes with the version that scored them
       // (the newer one gives the same score): the version is compared for the first scoring.
       expect({

@@ -3,11 +3,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesVersions } from '../../src/domain/rules.js';
-import { scoreWithCaps } from '../../src/domain/scoring.js';
 import type { ContributionInput } from '../../src/store/contributions.js';
 import { addMember } from '../../src/store/members.js';
 import { rescoreAll } from '../../src/store/rescore.js';
 import { configWith } from '../domain/fixtures.js';
+import { rowsWithDomainScores } from '../support/domain-scores.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
 
 const config = configWith({
@@ -111,20 +111,7 @@ describe.each(ENGINES)('set-based rescore on %s', (engine) => {
             .execute();
         }
         await rescoreAll(store.db, config, { chunkSize: 2 });
-        const rows = await store.db.selectFrom('contributions').selectAll().execute();
-        const expected = scoreWithCaps(
-          versions,
-          rows.map((row) => ({
-            id: row.id,
-            memberId: row.member_id,
-            kind: row.kind,
-            occurredAt: row.occurred_at,
-            metadata: row.metadata,
-            takesCapPlace: row.review_state === 'counted' || row.review_state === 'pending',
-          })),
-        );
-        for (const row of rows) {
-          const score = expected.get(row.id)!;
+        for (const { row, score } of await rowsWithDomainScores(store.db, versions)) {
           expect({
             id: row.id,
             points: row.points,
