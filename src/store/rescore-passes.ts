@@ -10,7 +10,8 @@
 //    and keeps them on the page (HOT: no index entries). A row changed since it was read is not written and its member is marked to be
 //    scored again, whole (scoring_pending). The standings follow through the update trigger;
 // 3. for the first scoring only, whose writes defer that trigger: rebuild the standings chunk
-//    by chunk from the contributions as written.
+//    by chunk from the contributions as written, and only then end the members' never-scored
+//    marks (a rescore stopped halfway leaves what it did not write marked).
 //
 // Needs its own connection (the temporary tables) and its own transactions.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
@@ -47,8 +48,10 @@ export async function rescoreInPasses(
     await onProgress?.(Math.round(((phase + fraction) / phases) * plan.members), plan.members);
   };
   return db.connection().execute(async (conn) => {
-    const drop = () => sql`drop table if exists pg_temp.rescore_scores, pg_temp.rescore_writes`.execute(conn);
+    const drop = () => sql`drop table if exists pg_temp.rescore_scores, pg_temp.rescore_writes, pg_temp.rescore_missed`.execute(conn);
     await drop();
+    // The members whose rows changed between their scoring and its write (marked to be scored again).
+    await sql`create temporary table rescore_missed (member_id integer not null)`.execute(conn);
     await sql`
       create temporary table rescore_scores (
         id integer not null, member_id integer not null, row_xmin xid not null,
@@ -78,11 +81,10 @@ export async function rescoreInPasses(
 
 /** Scores a chunk of members into rescore_scores (the rows whose score changes); returns the rows considered. */
 async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: PassesPlan, from: number, to: number): Promise<number> {
-  const result = await withRescoreSettings(conn, false, async (trx) => {
-    // The marks go first, in this transaction: a row imported meanwhile is either read by this
-    // scoring or keeps its member's mark.
-    if (plan.first) await sql`delete from scoring_pending where member_id between ${from} and ${to}`.execute(trx);
-    return sql<{ considered: number }>`
+  // The never-scored marks stay until the standings are rebuilt (rebuildStandings): if the rescore
+  // stops before, the rows it did not write are still marked.
+  const result = await withRescoreSettings(conn, false, (trx) =>
+    sql<{ considered: number }>`
       with ${scoredCtes(config, plan.filter(from, to), { rowVersion: true })},
       kept as (
         insert into rescore_scores (id, member_id, row_xmin, points, explanation, rules_version)
@@ -90,8 +92,8 @@ async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: P
         where (was_points, was_explanation, was_rules_version) is distinct from (points::numeric(12, 2), explanation, rules_version)
         returning 1
       )
-      select (select count(*) from scored)::int as considered, (select count(*) from kept)::int as kept`.execute(trx);
-  });
+      select (select count(*) from scored)::int as considered, (select count(*) from kept)::int as kept`.execute(trx),
+  );
   return Number(result.rows[0]?.considered ?? 0);
 }
 
@@ -146,31 +148,52 @@ async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: 
           and (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
         returning c.id
       ),
-      missed as (
-        insert into scoring_pending (member_id)
+      missing as (
         select distinct f.member_id
         from (select * from f where f.id not in (select id from updated)) f
         left join contributions c on c.id = f.id
         where c.id is null or c.xmin <> f.row_xmin
            or (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
-        on conflict (member_id) do nothing
-        returning 1
+      ),
+      marked as (
+        insert into scoring_pending (member_id) select member_id from missing on conflict (member_id) do nothing returning 1
+      ),
+      noted as (
+        insert into rescore_missed (member_id) select member_id from missing returning 1
       )
-      select (select count(*) from updated)::int as changed, (select count(*) from missed)::int as missed`.execute(trx),
+      select (select count(*) from updated)::int as changed, (select count(*) from marked)::int as marked,
+             (select count(*) from noted)::int as noted`.execute(trx),
   );
   return Number(result.rows[0]?.changed ?? 0);
 }
 
-/** Replaces the standings of members `from`..`to` with totals of their contributions as written. */
+/**
+ * Replaces the standings of members `from`..`to` with totals of their contributions as written,
+ * and ends their never-scored marks: the marks go first, in this transaction, then a member
+ * with a row still unscored (imported meanwhile) is marked again. Members whose rows changed
+ * between scoring and writing keep their marks.
+ */
 async function rebuildStandings(conn: Kysely<Database>, from: number, to: number): Promise<void> {
   const members = (column: RawBuilder<unknown>) => sql`${column} between ${from} and ${to}`;
-  await withRescoreSettings(conn, false, (trx) =>
-    sql`
-      with dated as (
-        select c.member_id, extract(year from c.occurred_at at time zone 'UTC')::int as cycle_year, c.category, c.points, c.occurred_at
-        from contributions c where ${members(sql.ref('c.member_id'))} and c.review_state = 'counted'
+  await withRescoreSettings(conn, false, async (trx) => {
+    await sql`delete from scoring_pending where ${members(sql.ref('member_id'))}
+              and member_id not in (select member_id from rescore_missed)`.execute(trx);
+    await sql`
+      with own as materialized (
+        select c.member_id, c.occurred_at, c.category, c.points, c.review_state, c.rules_version
+        from contributions c where ${members(sql.ref('c.member_id'))}
       ),
-      ${standingsFromDated(members)}
-      select (select count(*) from removed) + (select count(*) from written) as standings`.execute(trx),
-  );
+      dated as (
+        select o.member_id, extract(year from o.occurred_at at time zone 'UTC')::int as cycle_year, o.category, o.points, o.occurred_at
+        from own o where o.review_state = 'counted'
+      ),
+      ${standingsFromDated(members)},
+      remarked as (
+        insert into scoring_pending (member_id)
+        select distinct o.member_id from own o where o.rules_version = ''
+        on conflict (member_id) do nothing
+        returning 1
+      )
+      select (select count(*) from removed) + (select count(*) from written) as standings, (select count(*) from remarked) as remarked`.execute(trx);
+  });
 }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesVersions } from '../../src/domain/rules.js';
 import { addMember } from '../../src/store/members.js';
-import { rescoreAll } from '../../src/store/rescore.js';
+import { rescoreAll, rescoreMembers } from '../../src/store/rescore.js';
 import { aggregateStandings, queryStandings } from '../../src/store/standings.js';
 import { verifyStandings } from '../../src/store/standings-verify.js';
 import { configWith } from '../domain/fixtures.js';
@@ -165,6 +165,51 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
       expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
     }
   }
+
+  it('leaves the rows it did not write marked when it stops halfway, so a later rescore scores them', async () => {
+    const db = store.db;
+    await db.deleteFrom('contributions').execute();
+    await db.deleteFrom('member_standings').execute();
+    await db.deleteFrom('scoring_rules_seen').execute();
+    for (const [index, member] of members.entries()) {
+      for (let n = 0; n < 4; n += 1) {
+        await db
+          .insertInto('contributions')
+          .values({
+            member_id: member,
+            source: 'stop',
+            external_id: `${index}-${n}`,
+            kind: 'blogPost',
+            category: 'content',
+            title: 'post',
+            url: null,
+            occurred_at: `2026-02-0${n + 1}T10:00:00Z`,
+            review_state: 'counted',
+            metadata: '{}',
+          })
+          .execute();
+      }
+    }
+    // The process stops while the scores are being written (after the scoring, before the standings).
+    let reports = 0;
+    await expect(
+      rescoreAll(db, config, {
+        chunkSize: 2,
+        onProgress: (done, total) => {
+          reports += 1;
+          if (done > total / 3) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    expect(reports).toBeGreaterThan(1);
+    // Meanwhile another write scores one member and records the rules as in use.
+    await rescoreMembers(db, config, [members[0]!]);
+    await rescoreAll(db, config, { chunkSize: 2 });
+    expect(
+      await db.selectFrom('contributions').select('id').where('rules_version', '=', '').execute(),
+    ).toEqual([]);
+    await expectScoredAsDomain(rulesVersions(config), true);
+  });
 
   it('leaves no temporary table behind, and a second run changes nothing', async () => {
     const db = store.db;
