@@ -16,7 +16,7 @@
 // Needs its own connection (the temporary tables) and its own transactions.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { scoredCtes, standingsFromDated, withRescoreSettings } from './rescore-statements.js';
+import { scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface PassesPlan {
@@ -140,14 +140,7 @@ async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: 
         where ctid >= ${`(${from},0)`}::tid and ctid < ${`(${until},0)`}::tid and member_id % ${passes} = ${pass}
         order by id
       ),
-      updated as (
-        update contributions c
-        set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
-        from f
-        where c.id = f.id and c.xmin = f.row_xmin
-          and (c.points, c.explanation, c.rules_version) is distinct from (f.points, f.explanation, f.rules_version)
-        returning c.id
-      ),
+      ${updateScores(sql`f`, sql`c.xmin = f.row_xmin`)},
       missing as (
         select distinct f.member_id
         from (select * from f where f.id not in (select id from updated)) f

@@ -147,3 +147,19 @@ export function standingsFromDated(members: (column: RawBuilder<unknown>) => Raw
       returning 1
     )`;
 }
+
+/**
+ * The CTE `updated` (returning c.id): writes the scores of `source` (id, points, explanation,
+ * rules_version, in id order) to the contributions they differ from, where `also` holds too.
+ */
+export function updateScores(source: RawBuilder<unknown>, also: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+  return sql`updated as (
+      update contributions c
+      set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
+      from ${source} f
+      where c.id = f.id and ${also}
+        and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
+      returning c.id
+    )`;
+}
+

@@ -15,10 +15,8 @@ import type { ProgramConfig } from '../domain/config-schema.js';
 import { canonicalJson, rulesVersions, type RulesVersion } from '../domain/rules.js';
 import { rulesScopes, type RulesScope } from '../domain/rules-diff.js';
 import { rescoreInPasses } from './rescore-passes.js';
-import { scoredCtes, standingsFromDated, withRescoreSettings } from './rescore-statements.js';
+import { scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
-
-export { scoredCtes } from './rescore-statements.js';
 
 export interface RescoreResult {
   members: number;
@@ -122,40 +120,26 @@ export async function rescoreAll(
     .executeTakeFirstOrThrow();
   const result: RescoreResult = { members: Number(bounds.n), contributions: 0, changed: 0 };
   if (bounds.low !== null && bounds.high !== null && (scopes === null || scopes.length > 0)) {
-    // Everything the first time (whole members, standings rebuilt from the scored rows);
-    // afterwards only the scopes, member range by member range.
+    // Everything the first time (whole members), afterwards only the scopes.
     const low = Number(bounds.low);
     const high = Number(bounds.high);
+    const first = scopes === null;
+    // A scoped rescore touches a fraction of each member's rows: its chunks span as many
+    // members as hold about chunkSize members' worth of rows in scope.
+    const step = first ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
+    const chunk = (from: number, to: number) =>
+      first ? sql`c.member_id between ${from} and ${to}` : sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`;
     if (!db.isTransaction) {
-      // Outside a caller's transaction: in passes (rescore-passes.ts), for the first scoring
-      // whole members, afterwards the scopes.
-      const first = scopes === null;
-      const step = first ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
-      const outcome = await rescoreInPasses(
-        db,
-        config,
-        {
-          low,
-          high,
-          members: result.members,
-          step,
-          first,
-          filter: (from, to) => (first ? sql`c.member_id between ${from} and ${to}` : sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`),
-        },
-        options.onProgress,
-      );
+      // In passes (rescore-passes.ts): they need their own connection and transactions.
+      const outcome = await rescoreInPasses(db, config, { low, high, members: result.members, step, first, filter: chunk }, options.onProgress);
       result.contributions += outcome.contributions;
       result.changed += outcome.changed;
     } else {
-      // A scoped rescore touches a fraction of each member's rows: its chunks span as many
-      // members as hold about chunkSize members' worth of rows in scope.
-      const step = scopes === null ? chunkSize : await scopedChunkSize(db, scopes, chunkSize, high - low + 1);
       for (let from = low; from <= high; from += step) {
         const to = Math.min(high, from + step - 1);
-        const outcome =
-          scopes === null
-            ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
-            : await rescoreWhere(db, config, sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`);
+        const outcome = first
+          ? await rescoreWholeMembers(db, config, (member) => sql`${member} between ${from} and ${to}`)
+          : await rescoreWhere(db, config, chunk(from, to));
         result.contributions += outcome.contributions;
         result.changed += outcome.changed;
         await options.onProgress?.(Math.round(((to - low + 1) / (high - low + 1)) * result.members), result.members);
@@ -218,15 +202,7 @@ export async function tidyStandings(db: Kysely<Database>): Promise<void> {
   await sql`analyze member_standings`.execute(db);
 }
 
-const UPDATE_SCORED = sql`
-    updated as (
-      update contributions c
-      set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
-      from (select * from scored order by id) f
-      where c.id = f.id
-        and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
-      returning c.id
-    )`;
+const UPDATE_SCORED = updateScores(sql`(select * from scored order by id)`);
 
 /**
  * Scores the contributions matched by `filter`. `pending`, a predicate over scoring_pending's

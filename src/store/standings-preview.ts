@@ -10,7 +10,8 @@ import { addDays } from '../domain/dates.js';
 import type { RankedStanding } from '../domain/leaderboard.js';
 import { rulesScopes } from '../domain/rules-diff.js';
 import { rulesVersions } from '../domain/rules.js';
-import { presentScopes, scopeFilter, scoredCtes } from './rescore.js';
+import { presentScopes, scopeFilter } from './rescore.js';
+import { scoredCtes } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface StandingsEffect {

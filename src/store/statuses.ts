@@ -26,14 +26,7 @@ export async function memberStatuses(
       'm.handle',
       'm.name',
       'm.joined_at',
-      (eb) =>
-        eb
-          .selectFrom('contributions as c')
-          .select(sql<Date | null>`max(c.occurred_at)`.as('last'))
-          .whereRef('c.member_id', '=', 'm.id')
-          .where('c.review_state', '=', 'counted')
-          .where('c.occurred_at', '<', until)
-          .as('last_counted_at'),
+      lastCountedOfM(until).as('last_counted_at'),
     ])
     .where('m.is_bot', '=', false)
     .orderBy(sql`lower(m.handle)`);

@@ -217,7 +217,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     await rescoreAll(db, config, { chunkSize: 2 });
     const temporary = await sql<{
       n: number;
-    }>`select count(*)::int as n from pg_class where relname in ('first_scoring', 'first_scores') and relpersistence = 't'`.execute(
+    }>`select count(*)::int as n from pg_class where relname in ('rescore_scores', 'rescore_writes', 'rescore_missed') and relpersistence = 't'`.execute(
       db,
     );
     expect(temporary.rows[0]?.n).toBe(0);
