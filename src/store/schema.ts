@@ -293,6 +293,14 @@ export interface MemberStandingsTable {
   packed: Generated<string | null>;
 }
 
+/** Maintained by triggers on member_standings (migration 0083): a count is the sum of its rows. */
+export interface StandingsCountsTable {
+  id: Generated<number>;
+  cycle_year: number;
+  category: string;
+  listed: ColumnType<string, number, number>;
+}
+
 export interface ScoringRulesSeenTable {
   digest: string;
   versions: Json<unknown>;
@@ -335,6 +343,7 @@ export interface Database {
   handle_aliases: HandleAliasesTable;
   email_changes: EmailChangesTable;
   member_standings: MemberStandingsTable;
+  standings_counts: StandingsCountsTable;
   standings_cycle: StandingsCycleTable;
   scoring_rules_seen: ScoringRulesSeenTable;
   scoring_pending: ScoringPendingTable;

@@ -16,9 +16,19 @@ export interface StandingDifference {
   recomputed: Record<string, unknown> | null;
 }
 
+/** A year and category whose ranked count (migration 0083's counters) is not its listed rows. */
+export interface CountDifference {
+  cycleYear: number;
+  category: string;
+  maintained: number;
+  recomputed: number;
+}
+
 export interface VerifyResult {
   rows: number;
   differences: StandingDifference[];
+  /** The ranked counts against the listed rows of member_standings (checked there too). */
+  countDifferences: CountDifference[];
 }
 
 const COLUMNS = [
@@ -76,8 +86,22 @@ export async function verifyStandings(db: Kysely<Database>, options: { limit?: n
     order by cycle_year, member_id, category
     limit ${options.limit ?? 1000}`.execute(db);
   const rows = result.rows[0]?.rows ?? (await sql<{ n: number }>`select count(*)::int as n from member_standings`.execute(db)).rows[0]!.n;
+  const counts = await sql<{ cycle_year: number; category: string; maintained: string | null; recomputed: string | null }>`
+    select coalesce(c.cycle_year, s.cycle_year) as cycle_year, coalesce(c.category, s.category) as category,
+           coalesce(c.listed, 0) as maintained, coalesce(s.listed, 0) as recomputed
+    from (select cycle_year, category, sum(listed) as listed from standings_counts group by 1, 2) c
+    full join (select cycle_year, category, count(*) as listed from member_standings where listed group by 1, 2) s
+      on s.cycle_year = c.cycle_year and s.category = c.category
+    where coalesce(c.listed, 0) <> coalesce(s.listed, 0)
+    order by 1, 2`.execute(db);
   return {
     rows: Number(rows),
+    countDifferences: counts.rows.map((row) => ({
+      cycleYear: Number(row.cycle_year),
+      category: row.category,
+      maintained: Number(row.maintained),
+      recomputed: Number(row.recomputed),
+    })),
     differences: result.rows.map((row) => ({
       memberId: Number(row.member_id),
       cycleYear: Number(row.cycle_year),

@@ -37,12 +37,8 @@ export const FIRST_COUNTED = sql<Date | null>`(select min(occurred_at) from cont
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function queryStandings(db: Kysely<Database>, query: StandingsQuery): Promise<StandingsPage> {
-  const year = Number(query.from.slice(0, 4));
-  const until = Date.parse(`${query.to}T00:00:00Z`) + 86_400_000;
-  const maintained =
-    ISO_DAY.test(query.from) && ISO_DAY.test(query.to) && query.to.slice(0, 4) === query.from.slice(0, 4) && Number.isFinite(until)
-      ? await maintainedStandings(db, year, new Date(until).toISOString(), query)
-      : null;
+  const period = maintainedPeriod(query);
+  const maintained = period ? await maintainedStandings(db, period.year, period.until, query) : null;
   if (maintained) return maintained;
   const page = await aggregateStandings(db, query);
   if (!query.firstCounted) return page;
@@ -84,6 +80,11 @@ export async function rebuildStandings(db: Kysely<Database>): Promise<void> {
     from (select distinct member_id, extract(year from occurred_at at time zone 'UTC')::int as y
           from contributions where review_state = 'counted') d
     having count(*) > 0`.execute(db);
+  // The ranked counts follow the rows through triggers; counted afresh too, so a repair also
+  // mends counters that drifted.
+  await sql`delete from standings_counts`.execute(db);
+  await sql`insert into standings_counts (cycle_year, category, listed)
+    select cycle_year, category, count(*) from member_standings where listed group by 1, 2`.execute(db);
 }
 
 /** The instant as toISOString() writes it, made by the server (no Date per row in JavaScript). */
@@ -133,7 +134,23 @@ function overallRows(year: number, query: StandingsQuery): RawBuilder<unknown> {
   return sql`(select string_agg(s.packed, ',')
     from (select s.packed from member_standings s
           where s.cycle_year = ${year} and s.category = 'all' and s.listed and (select ok from cycle)
-          order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${query.offset ?? 0}) s)`;
+          order by ${ORDER} ${limitOffset(query)}) s)`;
+}
+
+/**
+ * LIMIT and OFFSET written into the text (whole numbers, checked): with them as parameters the
+ * planner costs the generic plan of a prepared page for a tenth of the table, so every
+ * execution was planned afresh (custom plans, about half of a page's database time).
+ */
+function limitOffset(query: Pick<StandingsQuery, 'limit' | 'offset'>): RawBuilder<unknown> {
+  const whole = (value: number | undefined, fallback: number) => (value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : fallback);
+  return sql`limit ${sql.lit(whole(query.limit, 1_000_000))} offset ${sql.lit(whole(query.offset, 0))}`;
+}
+
+/** A category ('all' or one of the six) written into the text, for the same reason as limitOffset. */
+function categoryText(category: string): RawBuilder<unknown> {
+  if (category !== 'all' && !(CATEGORIES as readonly string[]).includes(category)) throw new Error(`not a category: ${category.slice(0, 40)}`);
+  return sql.lit(category);
 }
 
 /** Each row at or behind the one before it by points, breadth, contributions and last counted contribution. */
@@ -166,8 +183,8 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
                          from standings_cycle_bounds(${year}) b), false) as ok
       )
       select (select ok from cycle) as ok,
-             (select count(*)::int from member_standings
-              where cycle_year = ${year} and category = ${category} and listed and (select ok from cycle)) as n,
+             (select coalesce(sum(listed), 0)::int from standings_counts
+              where cycle_year = ${year} and category = ${categoryText(category)} and (select ok from cycle)) as n,
              ${rows} as rows${query.firstCounted ? sql`, ${FIRST_COUNTED} as first_counted` : sql``}`.execute(db);
     const row = result.rows[0];
     return row?.ok ? { total: Number(row.n ?? 0), text: row.rows, first: row.first_counted } : null;
@@ -192,7 +209,6 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
  * text of arrays: one value to parse instead of a dozen typed fields per row.
  */
 function rankedRows(year: number, category: string, query: StandingsQuery): RawBuilder<unknown> {
-  const offset = query.offset ?? 0;
   // The six sums live on the member's 'all' row: a category's page joins it.
   const breakdown = sql.join(CATEGORIES.map((c) => sql.ref(`${category === 'all' ? 's' : 'a'}.${c}`)), sql`, `);
   const breakdownJoin =
@@ -202,24 +218,72 @@ function rankedRows(year: number, category: string, query: StandingsQuery): RawB
       ? sql`
           select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name,
                  1 + (select count(*) from member_standings o
-                      where o.cycle_year = ${year} and o.category = ${category} and o.listed
+                      where o.cycle_year = ${year} and o.category = ${categoryText(category)} and o.listed
                         and o.points >= s.points and ${AHEAD}) as rank
           from member_standings s join members m on m.id = s.member_id
           ${breakdownJoin}
-          where s.cycle_year = ${year} and s.category = ${category} and s.listed and s.member_id = any(${query.memberIds}::int[])
+          where s.cycle_year = ${year} and s.category = ${categoryText(category)} and s.listed and s.member_id = any(${query.memberIds}::int[])
             and (select ok from cycle)
-          order by rank limit ${query.limit ?? 1_000_000} offset ${offset}`
+          order by rank ${limitOffset(query)}`
       : sql`
           select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name, s.rank
           from (select s.*, row_number() over (order by ${ORDER}) as rank from member_standings s
-                where s.cycle_year = ${year} and s.category = ${category} and s.listed and (select ok from cycle)
-                order by ${ORDER} limit ${query.limit ?? 1_000_000} offset ${offset}) s
+                where s.cycle_year = ${year} and s.category = ${categoryText(category)} and s.listed and (select ok from cycle)
+                order by ${ORDER} ${limitOffset(query)}) s
           join members m on m.id = s.member_id
           ${breakdownJoin}`;
   const columns = sql.join(CATEGORIES.map((c) => sql`s.${sql.ref(c)}`), sql`, `);
   return sql`(select coalesce(json_agg(json_build_array(s.rank, s.member_id, s.handle, s.name, s.points, s.contributions, ${ISO_LAST}, ${columns})
                              order by s.rank), '[]')::text
     from (${ranked}) s)`;
+}
+
+export interface OverallRank {
+  /** Null when the member is not ranked in the period. */
+  rank: number | null;
+  total: number;
+}
+
+/** The maintained cycle year a period is, with the instant it ends (null when it is none). */
+function maintainedPeriod(query: Pick<StandingsQuery, 'from' | 'to'>): { year: number; until: string } | null {
+  const until = Date.parse(`${query.to}T00:00:00Z`) + 86_400_000;
+  const fits = ISO_DAY.test(query.from) && ISO_DAY.test(query.to) && query.to.slice(0, 4) === query.from.slice(0, 4) && Number.isFinite(until);
+  return fits ? { year: Number(query.from.slice(0, 4)), until: new Date(until).toISOString() } : null;
+}
+
+/**
+ * A member's overall rank in a period and how many are ranked, as a column of another
+ * statement (a profile reads it with the member, in one round trip): JSON text
+ * [maintained, ranked, rank], where maintained is false when the period is not a cycle of the
+ * maintained standings. Read it with overallRankOf; the rank is queryStandings' for the member.
+ */
+export function overallRankColumn(memberId: RawBuilder<unknown>, query: Pick<StandingsQuery, 'from' | 'to'>): RawBuilder<string | null> {
+  const period = maintainedPeriod(query);
+  if (!period) return sql<null>`null::text`;
+  const year = period.year;
+  return sql<string | null>`(select json_build_array(k.ok,
+              (select coalesce(sum(listed), 0) from standings_counts where cycle_year = ${year} and category = 'all'),
+              (select 1 + (select count(*) from member_standings o
+                           where o.cycle_year = ${year} and o.category = 'all' and o.listed and o.points >= s.points and ${AHEAD})
+               from member_standings s where s.member_id = ${memberId} and s.cycle_year = ${year} and s.category = 'all' and s.listed))::text
+    from (select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${period.until}::timestamptz
+                           from standings_cycle_bounds(${year}) b), false) as ok) k)`;
+}
+
+/** The rank overallRankColumn read, or null when the period is not a maintained cycle (ask queryStandings). */
+export function overallRankOf(text: string | null): OverallRank | null {
+  if (text === null) return null;
+  const [ok, total, rank] = JSON.parse(text) as [boolean, number | string, number | string | null];
+  return ok ? { rank: rank === null ? null : Number(rank), total: Number(total) } : null;
+}
+
+/** A member's overall rank in a period, and how many are ranked. */
+export async function memberOverallRank(db: Kysely<Database>, memberId: number, query: Pick<StandingsQuery, 'from' | 'to'>): Promise<OverallRank> {
+  const result = await sql<{ r: string | null }>`${sql.raw(PREPARED)} select ${overallRankColumn(sql`${memberId}::int`, query)} as r`.execute(db);
+  const maintained = overallRankOf(result.rows[0]?.r ?? null);
+  if (maintained) return maintained;
+  const standing = await queryStandings(db, { ...query, memberIds: [memberId] });
+  return { rank: standing.rows[0]?.rank ?? null, total: standing.total };
 }
 
 /** The reference: one aggregate over the period's counted contributions. */

@@ -10,6 +10,7 @@ import { addMember } from '../../src/store/members.js';
 import { rescoreAll, rescoreMembers } from '../../src/store/rescore.js';
 import { aggregateStandings, queryStandings } from '../../src/store/standings.js';
 import { verifyStandings } from '../../src/store/standings-verify.js';
+import { expectVerified } from '../support/standings-verified.js';
 import { configWith } from '../domain/fixtures.js';
 import { rowsWithDomainScores } from '../support/domain-scores.js';
 import { ENGINES, freshStore, type TestStore } from '../support/engines.js';
@@ -158,7 +159,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
         rulesVersion: first ? score.rulesVersion : '',
       });
     }
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
     expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toEqual([]);
     for (const year of [2025, 2026]) {
       const period = { from: `${year}-01-01`, to: `${year}-12-31` };

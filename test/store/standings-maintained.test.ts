@@ -11,8 +11,9 @@ import { decideReview, submitContribution, upsertContributions } from '../../src
 import { linkIdentity, verifyIdentity } from '../../src/store/identities.js';
 import { addMember, changeMemberState, removeMember, setMemberFlags } from '../../src/store/members.js';
 import { rescoreAll } from '../../src/store/rescore.js';
-import { aggregateStandings, queryStandings, setStandingsCycle } from '../../src/store/standings.js';
-import { verifyStandings } from '../../src/store/standings-verify.js';
+import { aggregateStandings, memberOverallRank, queryStandings, setStandingsCycle } from '../../src/store/standings.js';
+import { repairStandings, verifyStandings } from '../../src/store/standings-verify.js';
+import { expectVerified } from '../support/standings-verified.js';
 import { changeHandle } from '../../src/store/member-console.js';
 import { mergeMembers, updateProfile } from '../../src/web/queries/accounts.js';
 import { webDb } from '../../src/web/queries/tables.js';
@@ -146,8 +147,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
             members.push(await addMember(store.db, { handle: `r${run}m${i}`, name: `R${run} M${i}`, email: `r${run}m${i}@example.org`, joinedAt: '2025-06-01' }, 'test'));
           }
           await apply(members, steps);
-          const check = await verifyStandings(store.db);
-          expect(check.differences).toEqual([]);
+          expectVerified(await verifyStandings(store.db));
           // Scoped rescores leave every row as a full scoring under the current rules would.
           const rows = await store.db.selectFrom('contributions').selectAll().execute();
           const expected = scoreWithCaps(rulesVersions(config), rows.map((row) => ({
@@ -160,7 +160,13 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
           }
           for (const year of [2025, 2026, 2027]) {
             const period = { from: `${year}-01-01`, to: `${year}-12-31` };
-            expect(await queryStandings(store.db, period)).toEqual(await aggregateStandings(store.db, period));
+            const reference = await aggregateStandings(store.db, period);
+            expect(await queryStandings(store.db, period)).toEqual(reference);
+            // A profile's rank (read with the member) is the member's place in that ranking.
+            for (const m of members) {
+              const ranked = reference.rows.find((row) => row.memberId === m.id);
+              expect(await memberOverallRank(store.db, m.id, period)).toEqual({ rank: ranked?.rank ?? null, total: reference.total });
+            }
           }
         }),
         { numRuns: engine === 'pglite' ? 12 : 20, seed: 1307 },
@@ -183,11 +189,16 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
 
   it('follows another award cycle when the config has one', async () => {
     expect(await setStandingsCycle(store.db, { start: '02-01', end: '12-31' })).toBe(true);
-    expect((await verifyStandings(store.db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(store.db));
     const cycle = { from: '2026-02-01', to: '2026-12-31' };
     expect(await queryStandings(store.db, cycle)).toEqual(await aggregateStandings(store.db, cycle));
+    // A rank of a period that is not the maintained cycle comes from the aggregate.
+    const calendarYear = { from: '2026-01-01', to: '2026-12-31' };
+    const reference = await aggregateStandings(store.db, calendarYear);
+    const last = reference.rows.at(-1);
+    if (last) expect(await memberOverallRank(store.db, last.memberId, calendarYear)).toEqual({ rank: last.rank, total: reference.total });
     expect(await setStandingsCycle(store.db, { start: '01-01', end: '12-31' })).toBe(true);
-    expect((await verifyStandings(store.db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(store.db));
   }, 300_000);
 
   it('keeps the name and handle a leaderboard row shows', async () => {
@@ -198,7 +209,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     ]);
     await updateProfile(webDb(db), m.id, { name: 'Shown Again', country: null, company: null, bio: null, avatarUrl: null }, 'test');
     await changeHandle(db, m.id, `shown${engine}2`, 'test', 'test');
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
     const year = await queryStandings(db, { from: '2026-01-01', to: '2026-12-31' });
     expect(year.rows.find((row) => row.memberId === m.id)).toMatchObject({ handle: `shown${engine}2`, name: 'Shown Again' });
     expect(year).toEqual(await aggregateStandings(db, { from: '2026-01-01', to: '2026-12-31' }));
@@ -229,7 +240,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(await db.selectFrom('scoring_pending').select('member_id').execute()).toHaveLength(5);
     await rescoreAll(db, base, { chunkSize: 2 });
     expect(await db.selectFrom('contributions').select('id').where('rules_version', '=', '').execute()).toEqual([]);
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
     for (const year of [2025, 2026, 2027]) {
       const period = { from: `${year}-01-01`, to: `${year}-12-31` };
       expect(await queryStandings(db, period)).toEqual(await aggregateStandings(db, period));
@@ -241,7 +252,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
       await rescoreAll(trx, base);
       await sql`update contributions set review_state = 'rejected' where member_id = ${people[1]!.id} and kind = 'talk'`.execute(trx);
     });
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
     const setting = await sql<{ v: string | null }>`select current_setting('ambassador.standings_deferred', true) as v`.execute(db);
     expect(setting.rows[0]?.v ?? '').not.toBe('on');
   });
@@ -251,7 +262,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     const jane = await addMember(db, { handle: `off${engine}`, name: 'Off', email: `off${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
     const talk = await submitContribution(db, base, { memberId: jane.id, category: 'events', kind: 'talk', title: 'A talk', url: 'https://example.org/off', date: '2026-05-01' }, 'test', '2026-12-31');
     const reviewer = await addMember(db, { handle: `rev${engine}`, name: 'Rev', email: `rev${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
 
     // Review approvals are updates: without the update trigger the approved talk is missing.
     await sql`alter table contributions disable trigger standings_contributions_update`.execute(db);
@@ -263,7 +274,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
 
     // Repaired, then the members path: a bot flag that the table does not hear of.
     await sql`select standings_refresh(array[${jane.id}::int], array[2026])`.execute(db);
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
     await sql`alter table members disable trigger standings_members_update`.execute(db);
     await setMemberFlags(db, jane.handle, { isBot: true }, 'test');
     await sql`alter table members enable trigger standings_members_update`.execute(db);
@@ -272,7 +283,7 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(listed[0]!.maintained).toMatchObject({ listed: true });
     expect(listed[0]!.recomputed).toMatchObject({ listed: false });
     await setMemberFlags(db, jane.handle, { isBot: false }, 'test');
-    expect((await verifyStandings(db)).differences).toEqual([]);
+    expectVerified(await verifyStandings(db));
 
     // And inserts and deletes.
     await sql`alter table contributions disable trigger standings_contributions_insert`.execute(db);
@@ -285,5 +296,61 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     await db.deleteFrom('contributions').where('external_id', '=', 'off-insert').execute();
     await sql`alter table contributions enable trigger standings_contributions_delete`.execute(db);
     expect((await verifyStandings(db)).differences.length).toBeGreaterThan(0);
+
+    // The ranked counts: a bot flag whose count change the counters do not hear of.
+    await repairStandings(db);
+    expectVerified(await verifyStandings(db));
+    await sql`alter table member_standings disable trigger standings_counts_update`.execute(db);
+    await setMemberFlags(db, jane.handle, { isBot: true }, 'test');
+    await sql`alter table member_standings enable trigger standings_counts_update`.execute(db);
+    const counts = await verifyStandings(db);
+    expect(counts.differences).toEqual([]);
+    expect(counts.countDifferences).toContainEqual({ cycleYear: 2026, category: 'all', maintained: expect.any(Number), recomputed: expect.any(Number) });
+    expect(counts.countDifferences.every((d) => d.maintained === d.recomputed + 1)).toBe(true);
+    await repairStandings(db);
+    expectVerified(await verifyStandings(db));
+    await setMemberFlags(db, jane.handle, { isBot: false }, 'test');
+    expectVerified(await verifyStandings(db));
   }, 300_000);
+
+  it.runIf(engine === 'postgres')('counts writers that change who is ranked without making them wait for each other', async () => {
+    const db = store.db;
+    const people: { id: number }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      people.push(await addMember(db, { handle: `cnt${i}`, name: `Count ${i}`, email: `cnt${i}@example.org`, joinedAt: '2025-06-01' }, 'test'));
+    }
+    const ranked = async () => (await queryStandings(db, { from: '2026-01-01', to: '2026-12-31', limit: 1 })).total;
+    const before = await ranked();
+    const row = (i: number) => ({ memberId: people[i]!.id, source: 'prop', externalId: `cnt-${i}`, kind: 'blogPost', title: 'Counted', url: null, occurredAt: '2026-04-04T10:00:00Z', reviewState: 'counted' as const, metadata: {} });
+    // Two open transactions each rank a new member; neither waits for the other's counter.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = db.transaction().execute(async (trx) => {
+      await upsertContributions(trx, base, [row(0)]);
+      firstWrote();
+      await held;
+    });
+    await wrote;
+    const second = await Promise.race([
+      db.transaction().execute(async (trx) => {
+        await upsertContributions(trx, base, [row(1)]);
+        return 'done';
+      }),
+      new Promise((resolve) => setTimeout(() => resolve('waited'), 5_000)),
+    ]);
+    expect(second).toBe('done');
+    expect(await ranked()).toBe(before + 1);
+    release();
+    await first;
+    expect(await ranked()).toBe(before + 2);
+    const slots = await db.selectFrom('standings_counts').select('id').where('cycle_year', '=', 2026).where('category', '=', 'all').execute();
+    expect(slots.length).toBeGreaterThanOrEqual(2);
+    // A later writer adds to a counter that exists: the rows stay as many as writers at once.
+    await upsertContributions(db, base, [row(2)]);
+    expect(await db.selectFrom('standings_counts').select('id').where('cycle_year', '=', 2026).where('category', '=', 'all').execute()).toHaveLength(slots.length);
+    expect(await ranked()).toBe(before + 3);
+    expectVerified(await verifyStandings(db));
+  });
 });

@@ -15,17 +15,20 @@ export function registerStandingsCommands(program: Command, globals: () => Globa
     .action(async (options: { repair?: boolean; json?: boolean }) =>
       withContext(globals(), async ({ store }) => {
         const result = await verifyStandings(store.db);
-        const repaired = options.repair === true && result.differences.length > 0;
+        const differ = result.differences.length + result.countDifferences.length > 0;
+        const repaired = options.repair === true && differ;
         if (repaired) await repairStandings(store.db);
-        if (options.json) printJson({ rows: result.rows, differences: result.differences, repaired });
-        else if (result.differences.length === 0) console.log(`standings verified: ${result.rows} rows equal a recomputation from contributions`);
+        if (options.json) printJson({ rows: result.rows, differences: result.differences, countDifferences: result.countDifferences, repaired });
+        else if (!differ) console.log(`standings verified: ${result.rows} rows and the ranked counts equal a recomputation from contributions`);
         else {
-          console.log(`standings differ from contributions in ${result.differences.length} rows${repaired ? ' (rebuilt)' : ''}:`);
+          if (result.differences.length > 0) console.log(`standings differ from contributions in ${result.differences.length} rows${repaired ? ' (rebuilt)' : ''}:`);
           for (const d of result.differences) {
             console.log(`  member ${d.memberId} ${d.cycleYear} ${d.category}: maintained ${JSON.stringify(d.maintained)}, recomputed ${JSON.stringify(d.recomputed)}`);
           }
+          if (result.countDifferences.length > 0) console.log(`ranked counts differ from the listed standings in ${result.countDifferences.length} years and categories${repaired ? ' (rebuilt)' : ''}:`);
+          for (const d of result.countDifferences) console.log(`  ${d.cycleYear} ${d.category}: maintained ${d.maintained}, recomputed ${d.recomputed}`);
         }
-        if (result.differences.length > 0) process.exitCode = 1;
+        if (differ) process.exitCode = 1;
       }),
     );
 }
