@@ -317,8 +317,11 @@ export interface MemberAward {
 }
 
 /** The published awards of one person, newest year first (top ranking before categories). */
-export function awardsInSnapshot(snapshot: AwardSnapshotRow, memberId: number): MemberAward[] {
-  const results = snapshotResults(snapshot);
+/** What a member's awards are read from: a published snapshot's year, revision, time and results. */
+export type SnapshotAwards = Pick<AwardSnapshotRow, 'year' | 'revision' | 'published_at' | 'results'>;
+
+export function awardsInSnapshot(snapshot: SnapshotAwards, memberId: number): MemberAward[] {
+  const results = snapshot.results as AwardResults;
   const base = { year: snapshot.year, revision: snapshot.revision, publishedAt: snapshot.published_at };
   const awards: MemberAward[] = [];
   const top = results.topAmbassadors.find((entry) => entry.memberId === memberId);

@@ -11,7 +11,7 @@ import { currentYear, scoresVisibleTo, yearAsked, yearInRange } from '../queries
 import { countryName } from '../../domain/countries.js';
 import { pointsText } from '../../domain/awards.js';
 import { isActiveStatus } from '../../domain/status.js';
-import { memberAwards, publishedSnapshots } from '../../store/awards.js';
+import { memberAwards } from '../../store/awards.js';
 import { awardPath } from './awards.js';
 import { profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
 import { findProfileMember, identityUrl, loadProfile, yearRank } from '../queries/profile.js';
@@ -35,15 +35,11 @@ export function profileRoutes(context: WebContext): Route[] {
         const { handle } = paramsOf(request);
         const thisYear = currentYear(context);
         const asked = queryOf(request).year;
-        // The published awards do not depend on who: read beside the member. (A 404 or a
-        // redirect leaves them unawaited, so a failure of theirs is caught here.)
-        const snapshots = publishedSnapshots(context.db);
-        snapshots.catch(() => undefined);
         // The year asked for is read with the years there are, and checked against them after.
         const found = await findProfileMember(context, handle ?? '', yearAsked(asked, thisYear) ?? thisYear);
         const years = found.years;
         yearInRange(asked, years, thisYear);
-        const profile = await loadProfile(context, found, snapshots);
+        const profile = await loadProfile(context, found);
         if (!profile) {
           // A former handle (changed in the console) redirects to the current one.
           const current = await handleAlias(context.db, handle ?? '');

@@ -3,11 +3,11 @@
 import { CATEGORIES, emptyCategoryPoints, isCategory, type CategoryPoints } from '../../domain/categories.js';
 import type { Platform } from '../../domain/identities.js';
 import { sql } from 'kysely';
-import { awardsInSnapshot, type MemberAward } from '../../store/awards.js';
-import { queryStandings } from '../../store/standings.js';
+import { awardsInSnapshot, type MemberAward, type SnapshotAwards } from '../../store/awards.js';
+import { memberOverallRank, overallRankColumn, overallRankOf, type OverallRank } from '../../store/standings.js';
 import { lastCountedOfM, STATE_CHANGES_OF_M, statusFromFacts, statusUntil, type MemberStatus } from '../../store/statuses.js';
 import { PREPARED } from '../../store/prepared.js';
-import type { AwardSnapshotRow, ContributionRow, Member, MemberSettings, ProfileLink } from '../../store/schema.js';
+import type { ContributionRow, Member, MemberSettings, ProfileLink } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
 import { DEFAULT_SETTINGS } from '../public/privacy.js';
 import { cycleBounds, FIRST_COUNTED, yearsSince } from './public.js';
@@ -34,6 +34,10 @@ export interface ProfileMember {
   status: MemberStatus | undefined;
   /** Counted contributions of the year, newest first. */
   contributions: ProfileContribution[];
+  /** The published award snapshots, newest year first (what the member's awards are read from). */
+  published: SnapshotAwards[];
+  /** The member's overall rank in `year`, when the year is a cycle of the maintained standings. */
+  rank: OverallRank | null;
 }
 
 export interface Profile {
@@ -57,15 +61,19 @@ export type ProfileContribution = Pick<ContributionRow, 'id' | 'kind' | 'categor
 /** A contribution as the profile statement sends it: id, kind, category, title, url, occurred_at (ISO), points, explanation. */
 type PackedContribution = [number, string, string, string, string | null, string, number, string];
 
+/** A published snapshot as the profile statement sends it: year, revision, published at (ISO), results. */
+type PackedSnapshot = [number, number, string | null, unknown];
+
 /**
  * The member a profile is of, with their verified identities, privacy settings, the facts of
- * their status, the years there is data for and their counted contributions of `year`: all
- * a profile needs before its rank, in one round trip (every query of a page costs a round
+ * their status, the years there is data for, their counted contributions of `year` and the
+ * published awards: all a profile needs before its rank, in one round trip (every query of a page costs a round
  * trip and a plan; this one is prepared once per connection).
  */
 export async function findProfileMember(context: WebContext, handle: string, year: number): Promise<ProfileMember> {
   const at = context.today();
-  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null; last_counted_at: Date | null; state_changes: string | null; year_contributions: string | null }>`${sql.raw(PREPARED)}
+  const bounds = cycleBounds(context, year);
+  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null; last_counted_at: Date | null; state_changes: string | null; year_contributions: string | null; published: string | null; overall_rank: string | null }>`${sql.raw(PREPARED)}
     select m.*, f.first_counted,
            s.member_id as settings_of, s.links as settings_links, s.hide_country as settings_hide_country, s.hide_company as settings_hide_company,
            (select json_agg(json_build_array(i.platform, i.external_id) order by i.platform, i.id)::text
@@ -77,7 +85,11 @@ export async function findProfileMember(context: WebContext, handle: string, yea
                             order by c.occurred_at desc, c.id desc)::text
             from contributions c
             where c.member_id = m.id and c.review_state = 'counted'
-              and c.occurred_at >= ${new Date(Date.UTC(year, 0, 1))} and c.occurred_at < ${new Date(Date.UTC(year + 1, 0, 1))}) as year_contributions
+              and c.occurred_at >= ${new Date(Date.UTC(year, 0, 1))} and c.occurred_at < ${new Date(Date.UTC(year + 1, 0, 1))}) as year_contributions,
+           (select json_agg(json_build_array(a.year, a.revision, to_char(a.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), a.results)
+                            order by a.year desc)::text
+            from award_snapshots a where a.status = 'published') as published,
+           ${overallRankColumn(sql.ref('m.id'), { from: bounds.start, to: bounds.end })} as overall_rank
     from (select ${FIRST_COUNTED} as first_counted) f
     left join members m on lower(m.handle) = ${handle.slice(0, 200).toLowerCase()}
     left join member_settings s on s.member_id = m.id`.execute(context.db);
@@ -91,6 +103,8 @@ export async function findProfileMember(context: WebContext, handle: string, yea
     last_counted_at: lastCounted,
     state_changes: changes,
     year_contributions: contributions,
+    published,
+    overall_rank: overallRank,
     ...member
   } = result.rows[0]!;
   const found = member.id === null ? undefined : (member as Member);
@@ -114,19 +128,23 @@ export async function findProfileMember(context: WebContext, handle: string, yea
       points: Number(points),
       explanation,
     })),
+    published: (JSON.parse(published ?? '[]') as PackedSnapshot[]).map(([snapshotYear, revision, publishedAt, results]) => ({
+      year: snapshotYear,
+      revision,
+      published_at: publishedAt === null ? null : new Date(publishedAt),
+      results,
+    })),
+    rank: overallRankOf(overallRank),
   };
 }
 
-/** Everything the profile of `found` shows for its year: what findProfileMember read, the rank and the awards (of the published `snapshots`). */
-export async function loadProfile(context: WebContext, found: ProfileMember, snapshots: Promise<AwardSnapshotRow[]>): Promise<Profile | null> {
+/** Everything the profile of `found` shows for its year: what findProfileMember read, the rank and the awards. */
+export async function loadProfile(context: WebContext, found: ProfileMember): Promise<Profile | null> {
   const member = found.member;
   if (!member || member.state === 'withdrawn') return null;
   const year = found.year;
   const bounds = cycleBounds(context, year);
-  const [standing, published] = await Promise.all([
-    queryStandings(context.db, { from: bounds.start, to: bounds.end, memberIds: [member.id] }),
-    snapshots,
-  ]);
+  const standing = found.rank ?? (await memberOverallRank(context.db, member.id, { from: bounds.start, to: bounds.end }));
   const contributions = found.contributions;
   const categories = emptyCategoryPoints();
   const byDay = new Map<string, number>();
@@ -138,12 +156,11 @@ export async function loadProfile(context: WebContext, found: ProfileMember, sna
     byDay.set(day, (byDay.get(day) ?? 0) + 1);
   }
   for (const category of CATEGORIES) categories[category] = Math.round(categories[category] * 100) / 100;
-  const row = standing.rows[0];
   return {
     member,
     verifiedIdentities: found.verifiedIdentities,
     status: found.status,
-    rank: row?.rank ?? null,
+    rank: standing.rank,
     ranked: standing.total,
     year,
     contributions,
@@ -151,7 +168,7 @@ export async function loadProfile(context: WebContext, found: ProfileMember, sna
     points: Math.round(points * 100) / 100,
     byDay,
     settings: found.settings,
-    awards: published.flatMap((snapshot) => awardsInSnapshot(snapshot, member.id)),
+    awards: found.published.flatMap((snapshot) => awardsInSnapshot(snapshot, member.id)),
   };
 }
 
@@ -180,6 +197,5 @@ export function identityUrl(platform: string, externalId: string): string | null
 /** The rank of a member in a year, for the badge (cheap: reuses the standings query). */
 export async function yearRank(context: WebContext, memberId: number, year: number): Promise<number | null> {
   const bounds = cycleBounds(context, year);
-  const standing = await queryStandings(context.db, { from: bounds.start, to: bounds.end, memberIds: [memberId] });
-  return standing.rows[0]?.rank ?? null;
+  return (await memberOverallRank(context.db, memberId, { from: bounds.start, to: bounds.end })).rank;
 }
