@@ -161,7 +161,8 @@ export function miniStack(categories: CategoryPoints, total: number): Html {
   for (const category of CATEGORIES) {
     const width = (categories[category] / total) * 100;
     if (width <= 0) continue;
-    parts += `<rect x="${x.toFixed(2)}" y="0" width="${width.toFixed(2)}" height="8" fill="url(#${categoryPatternId(category)}) ${categoryColor(category)}" data-category="${category}"/>`;
+    // y is 0 by default; a tenth of the 100-wide box is finer than the bar's pixels.
+    parts += `<rect x="${x.toFixed(1)}" width="${width.toFixed(1)}" height="8" fill="url(#${categoryPatternId(category)}) ${categoryColor(category)}"/>`;
     x += width;
   }
   return html`<svg class="mini-stack" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" focusable="false">${raw(parts)}</svg>`;
