@@ -23,7 +23,9 @@ declare
   d record;
   slot bigint;
 begin
-  for d in select * from unnest(years, categories, changes) as u(cycle_year, category, change) where change <> 0 order by 1, 2 loop
+  for d in select u.cycle_year, u.category, sum(u.change) as change
+           from unnest(years, categories, changes) as u(cycle_year, category, change)
+           group by 1, 2 having sum(u.change) <> 0 order by 1, 2 loop
     select c.id into slot from standings_counts c
     where c.cycle_year = d.cycle_year and c.category = d.category
     limit 1 for update skip locked;
@@ -45,15 +47,14 @@ begin
 end
 $$;
 
+-- Updates move the count only when a row's listing changes (a suspension, a bot flag), which
+-- is rare beside the updates of points: a row trigger that fires for those rows alone, so
+-- a rescore's updates capture no transition tables for it.
 create function standings_counts_after_update() returns trigger
 language plpgsql as $$
 begin
-  perform standings_counts_add(array_agg(cycle_year), array_agg(category), array_agg(n))
-  from (select cycle_year, category, sum(n) as n
-        from (select cycle_year, category, 1 as n from new_rows where listed
-              union all
-              select cycle_year, category, -1 from old_rows where listed) moved
-        group by 1, 2) d;
+  perform standings_counts_add(array[old.cycle_year, new.cycle_year], array[old.category, new.category],
+                               array[-(old.listed::int), new.listed::int]::bigint[]);
   return null;
 end
 $$;
@@ -70,7 +71,9 @@ $$;
 create trigger standings_counts_insert after insert on member_standings
   referencing new table as new_rows for each statement execute function standings_counts_after_insert();
 create trigger standings_counts_update after update on member_standings
-  referencing old table as old_rows new table as new_rows for each statement execute function standings_counts_after_update();
+  for each row when ((old.listed or new.listed)
+                     and (old.listed, old.cycle_year, old.category) is distinct from (new.listed, new.cycle_year, new.category))
+  execute function standings_counts_after_update();
 create trigger standings_counts_delete after delete on member_standings
   referencing old table as old_rows for each statement execute function standings_counts_after_delete();
 
