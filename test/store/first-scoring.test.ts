@@ -215,12 +215,14 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
   it('leaves no temporary table behind, and a second run changes nothing', async () => {
     const db = store.db;
     await db.deleteFrom('scoring_rules_seen').execute();
-    await rescoreAll(db, config, { chunkSize: 2 });
-    const temporary = await sql<{
-      n: number;
-    }>`select count(*)::int as n from pg_class where relname in ('rescore_scores', 'rescore_writes', 'rescore_missed') and relpersistence = 't'`.execute(
-      db,
-    );
+    // On one connection, so the check sees that session's temporary tables and not those of
+    // another test's rescore running at the same time on the same server.
+    const temporary = await db.connection().execute(async (conn) => {
+      await rescoreAll(conn, config, { chunkSize: 2 });
+      return sql<{ n: number }>`select count(*)::int as n from pg_class
+        where relname in ('rescore_scores', 'rescore_writes', 'rescore_missed') and relpersistence = 't'
+          and relnamespace = pg_my_temp_schema()`.execute(conn);
+    });
     expect(temporary.rows[0]?.n).toBe(0);
     const again = await rescoreAll(db, config, { chunkSize: 2 });
     expect(again.changed).toBe(0);
