@@ -143,7 +143,9 @@ function breadthOf(row: StoredRow): number {
  * still checked (inRankingOrder) and the rows ranked in SQL when it was not kept.
  */
 function overallRows(year: number, query: StandingsQuery): RawBuilder<unknown> {
-  return sql`(select string_agg(s.packed, ',')
+  // Bracketed by the server: the text arrives as one flat JSON array to parse, with no copy made
+  // in JavaScript to add the brackets (8.5 MB for 100k members).
+  return sql`(select '[' || string_agg(s.packed, ',') || ']'
     from (select s.packed from member_standings s
           where s.cycle_year = ${year} and s.category = 'all' and s.listed and (select ok from cycle)
           order by ${ORDER} ${limitOffset(query)}) s)`;
@@ -208,7 +210,7 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
     const found = await page(overallRows(year, query));
     if (!found) return null;
     const offset = query.offset ?? 0;
-    const stored = JSON.parse(`[${found.text ?? ''}]`) as StoredRow[];
+    const stored = JSON.parse(found.text ?? '[]') as StoredRow[];
     if (inRankingOrder(stored)) return { total: found.total, rows: stored.map((entry, index) => standingOf(offset + index + 1, entry)), ...first(found) };
   }
   const found = await page(rankedRows(year, category, query));
