@@ -75,17 +75,33 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>, o
  * instead of hashing the whole table and writing in the scorer's order. The standings
  * triggers set their own join methods back (migration 0074). `deferStandings` skips the
  * standings update trigger: for a statement that rebuilds the standings of what it scores.
- * Inside a caller's transaction the previous values are restored afterwards.
  */
 export async function withRescoreSettings<T>(db: Kysely<Database>, deferStandings: boolean, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const settings: [string, string][] = [
-    ['jit', 'off'],
-    // The caps' window sorts and the id-order sort of a chunk in memory, not on disk.
-    ['work_mem', '64MB'],
-    ['enable_hashjoin', 'off'],
-    ['enable_mergejoin', 'off'],
-    ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
-  ];
+  return withSettings(
+    db,
+    [
+      ['jit', 'off'],
+      // The caps' window sorts and the id-order sort of a chunk in memory, not on disk.
+      ['work_mem', '64MB'],
+      ['enable_hashjoin', 'off'],
+      ['enable_mergejoin', 'off'],
+      ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
+    ],
+    body,
+  );
+}
+
+/** The settings of a statement that scores in SQL without writing (the rules preview): no JIT, sorts in memory. */
+export const SCORING_READ_SETTINGS: [string, string][] = [
+  ['jit', 'off'],
+  ['work_mem', '64MB'],
+];
+
+/**
+ * Runs `body` in a transaction with `settings` local to it; inside a caller's transaction
+ * the previous values are restored afterwards.
+ */
+export async function withSettings<T>(db: Kysely<Database>, settings: [string, string][], body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const apply = (trx: Kysely<Database>, values: [string, string][]) =>
     sql`select ${sql.join(values.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`.execute(trx);
   const run = async (trx: Kysely<Database>) => {

@@ -11,7 +11,7 @@ import type { RankedStanding } from '../domain/leaderboard.js';
 import { rulesScopes } from '../domain/rules-diff.js';
 import { rulesVersions } from '../domain/rules.js';
 import { presentScopes, scopeFilter } from './rescore.js';
-import { scoredCtes } from './rescore-statements.js';
+import { SCORING_READ_SETTINGS, scoredCtes, withSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface StandingsEffect {
@@ -54,12 +54,14 @@ export async function previewStandings(
   const before = (c: string) => sql.ref(`s.${c}`);
   const after = (c: string) => sql`(s.${sql.ref(c)} + coalesce(p.${sql.ref(c)}, 0))`;
   const breadth = (value: (c: string) => ReturnType<typeof sql>) => sql.join(CATEGORIES.map((c) => sql`(${value(c)} > 0)::int`), sql` + `);
-  const result = await sql<EffectRow>`
-    with ${scoredCtes(proposed, filter)},
+  const result = await withSettings(db, SCORING_READ_SETTINGS, (trx) => sql<EffectRow>`
+    with ${scoredCtes(proposed, filter, { rowVersion: true })},
+    -- Each row's score as it is now comes with it (was_points): no join back to contributions,
+    -- which hashed the whole cycle's rows (900k for 100k members) to find the change's own.
     changes as (
-      select c.member_id, c.category, f.points::numeric(12, 2) - c.points as delta
-      from scored f join contributions c on c.id = f.id
-      where c.review_state = 'counted' and c.occurred_at >= ${from}::timestamptz and c.occurred_at < ${until}::timestamptz
+      select f.member_id, f.category, f.points::numeric(12, 2) - f.was_points as delta
+      from scored f
+      where f.counted and f.occurred_at >= ${from}::timestamptz and f.occurred_at < ${until}::timestamptz
     ),
     per_member as (
       select member_id, sum(delta) as total, count(*) filter (where delta <> 0) as changed,
@@ -87,7 +89,7 @@ export async function previewStandings(
     from totals t
     left join ranked r on r.rank_before <= ${top} or r.rank_after <= ${top}
     left join members mb on mb.id = r.member_id
-    order by r.rank_after`.execute(db);
+    order by r.rank_after`.execute(trx));
   const first = result.rows[0];
   const standing = (row: EffectRow, when: 'before' | 'after'): RankedStanding => ({
     rank: Number(row[`rank_${when}`]),
