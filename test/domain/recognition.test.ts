@@ -6,7 +6,7 @@ import { CATEGORIES } from '../../src/domain/categories.js';
 import { DEFAULT_CONFIG } from '../../src/domain/default-config.js';
 import { KINDS_FOUND_BY_SOURCE } from '../../src/sources/kinds-found.js';
 import { entryKind } from '../../src/sources/feeds.js';
-import { calendarLevels, categoryChart, CATEGORY_COLORS, miniStack } from '../../src/web/views/charts.js';
+import { calendarLevels, categoryChart, CATEGORY_COLORS, contributionCalendar, miniStack } from '../../src/web/views/charts.js';
 import { howFound, monthDayText } from '../../src/web/public/scoring.js';
 
 function rgb(hex: string): [number, number, number] {
@@ -82,6 +82,21 @@ describe('calendar shades', () => {
     // One busy day does not make every other day pale.
     const busy = calendarLevels([1, 1, 2, 2, 3, 3, 40]);
     expect(busy(3)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('contribution calendar', () => {
+  it('draws a square per day in weeks from Monday, each titled with its day and count, whoever it is of', () => {
+    const leap = contributionCalendar(2024, new Map([['2024-02-29', 2]]), 'a').value;
+    expect(leap.match(/<rect /g)).toHaveLength(366);
+    // 2024-01-01 is a Monday: the first week's first row; 29 February is in week 8 (x = 30 + 8 * 15), a Thursday.
+    expect(leap).toContain('<rect x="30" y="18" width="12" height="12" rx="2" class="cal-0"><title>Jan 1, 2024: 0 contributions</title></rect>');
+    expect(leap).toMatch(/<rect x="150" y="63" width="12" height="12" rx="2" class="cal-[1-4]"><title>Feb 29, 2024: 2 contributions<\/title><\/rect>/);
+    // The year's squares are made once; another person's counts do not carry over.
+    const other = contributionCalendar(2024, new Map([['2024-12-31', 1]]), 'b').value;
+    expect(other).toContain('<title>Feb 29, 2024: 0 contributions</title>');
+    expect(other).toContain('<title>Dec 31, 2024: 1 contribution</title>');
+    expect(contributionCalendar(2025, new Map(), 'c').value.match(/<rect /g)).toHaveLength(365);
   });
 });
 

@@ -91,42 +91,60 @@ export function categoryChart(categories: CategoryPoints, id: string, unit = 'po
 
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The parts of a year's calendar squares that do not depend on whose it is: each day's date, and its square's markup before the shade and before the count. */
+interface CalendarCells {
+  dates: string[];
+  before: string[];
+  after: string[];
+}
+
+// A year's squares are the same for every profile: made once per year (a handful of years).
+const CALENDAR_CELLS = new Map<number, CalendarCells>();
+
+function calendarCells(year: number): CalendarCells {
+  const known = CALENDAR_CELLS.get(year);
+  if (known) return known;
+  const firstWeekday = (new Date(Date.UTC(year, 0, 1)).getUTCDay() + 6) % 7; // Monday = 0
+  const cells: CalendarCells = { dates: [], before: [], after: [] };
+  let slot = firstWeekday;
+  for (let month = 1; month <= 12; month += 1) {
+    const monthLength = daysInMonth(year, month);
+    for (let day = 1; day <= monthLength; day += 1, slot += 1) {
+      cells.dates.push(`${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`);
+      const x = CALENDAR_LEFT + Math.floor(slot / 7) * (CALENDAR_CELL + CALENDAR_GAP);
+      const y = CALENDAR_TOP + (slot % 7) * (CALENDAR_CELL + CALENDAR_GAP);
+      cells.before.push(`<rect x="${x}" y="${y}" width="${CALENDAR_CELL}" height="${CALENDAR_CELL}" rx="2" class="cal-`);
+      cells.after.push(`"><title>${SHORT_MONTHS[month - 1]} ${day}, ${year}: `);
+    }
+  }
+  if (CALENDAR_CELLS.size >= 32) CALENDAR_CELLS.clear();
+  CALENDAR_CELLS.set(year, cells);
+  return cells;
+}
+
+const CALENDAR_CELL = 12;
+const CALENDAR_GAP = 3;
+const CALENDAR_LEFT = 30;
+const CALENDAR_TOP = 18;
+
 /** A year of days as a grid of squares (weeks as columns), darker for more contributions. */
 export function contributionCalendar(year: number, counts: Map<string, number>, id: string): Html {
   const start = `${year}-01-01`;
-  const end = `${year}-12-31`;
   const firstWeekday = (new Date(Date.UTC(year, 0, 1)).getUTCDay() + 6) % 7; // Monday = 0
-  const days = daysBetween(start, end) + 1;
-  const cell = 12;
-  const gap = 3;
-  const left = 30;
-  const top = 18;
+  const cell = CALENDAR_CELL;
+  const gap = CALENDAR_GAP;
+  const left = CALENDAR_LEFT;
+  const top = CALENDAR_TOP;
   const levelOf = calendarLevels(counts.values());
   let squares = '';
   let total = 0;
   let activeDays = 0;
-  // Day by day with plain counters: a date parsed and formatted per square was most of the
-  // cost of a profile page.
-  let month = 1;
-  let day = 1;
-  let monthLength = daysInMonth(year, 1);
-  for (let i = 0; i < days; i += 1) {
-    if (day > monthLength) {
-      month += 1;
-      day = 1;
-      monthLength = daysInMonth(year, month);
-    }
-    const date = `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
-    const label = `${SHORT_MONTHS[month - 1]} ${day}, ${year}`;
-    day += 1;
-    const slot = i + firstWeekday;
-    const week = Math.floor(slot / 7);
-    const weekday = slot % 7;
-    const count = counts.get(date) ?? 0;
+  const { dates, before, after } = calendarCells(year);
+  for (let i = 0; i < dates.length; i += 1) {
+    const count = counts.get(dates[i]!) ?? 0;
     total += count;
     if (count > 0) activeDays += 1;
-    const level = levelOf(count);
-    squares += `<rect x="${left + week * (cell + gap)}" y="${top + weekday * (cell + gap)}" width="${cell}" height="${cell}" rx="2" class="cal-${level}"><title>${label}: ${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
+    squares += `${before[i]}${levelOf(count)}${after[i]}${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
   }
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const monthLabels = months
