@@ -66,9 +66,9 @@ type PackedSnapshot = [number, number, string | null, unknown];
 
 /**
  * The member a profile is of, with their verified identities, privacy settings, the facts of
- * their status, the years there is data for, their counted contributions of `year` and the
- * published awards: all a profile needs before its rank, in one round trip (every query of a page costs a round
- * trip and a plan; this one is prepared once per connection).
+ * their status, the years there is data for, their counted contributions and overall rank in
+ * `year` and the published awards: all a profile needs, in one round trip (every query of a
+ * page costs a round trip and a plan; this one is prepared once per connection).
  */
 export async function findProfileMember(context: WebContext, handle: string, year: number): Promise<ProfileMember> {
   const at = context.today();
