@@ -92,6 +92,24 @@ const ISO_LAST = sql`to_char(s.last_counted_at at time zone 'UTC', 'YYYY-MM-DD"T
 
 const ORDER = sql`s.points desc, s.categories_with_points desc, s.contributions desc, s.last_counted_at asc, s.handle_key asc`;
 
+/** Whether the maintained standings of `year` are built for the period [from, until) (a boolean expression). */
+function cycleIs(year: number, from: string, until: string): RawBuilder<boolean> {
+  return sql<boolean>`coalesce((select b.from_at = ${`${from}T00:00:00Z`}::timestamptz and b.until_at = ${until}::timestamptz
+                               from standings_cycle_bounds(${year}) b), false)`;
+}
+
+/** How many are ranked in a year and category: the sum of its counters (migration 0083). */
+function rankedCount(year: number, category: string): RawBuilder<number> {
+  return sql<number>`(select coalesce(sum(listed), 0)::int from standings_counts where cycle_year = ${year} and category = ${categoryText(category)})`;
+}
+
+/** The rank of the standing `s` within its year and category: one more than the listed rows ahead of it. */
+function rankOfS(year: number, category: string): RawBuilder<number> {
+  return sql<number>`1 + (select count(*) from member_standings o
+                      where o.cycle_year = ${year} and o.category = ${categoryText(category)} and o.listed
+                        and o.points >= s.points and ${AHEAD})`;
+}
+
 /** Rows strictly ahead of `s` in the ranking order, as a predicate over `o`. */
 const AHEAD = sql`(o.points > s.points or (o.points = s.points and (o.categories_with_points > s.categories_with_points
   or (o.categories_with_points = s.categories_with_points and (o.contributions > s.contributions
@@ -194,13 +212,9 @@ async function maintainedStandings(db: Kysely<Database>, year: number, until: st
   const page = async (rows: RawBuilder<unknown>) => {
     // PREPARED: planned once per connection (prepared.ts); the generic plan reads the same indexes.
     const result = await sql<{ ok: boolean | null; n: number | null; rows: string | null; first_counted?: Date | null }>`${sql.raw(PREPARED)}
-      with cycle as materialized (
-        select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${until}::timestamptz
-                         from standings_cycle_bounds(${year}) b), false) as ok
-      )
+      with cycle as materialized (select ${cycleIs(year, query.from, until)} as ok)
       select (select ok from cycle) as ok,
-             (select coalesce(sum(listed), 0)::int from standings_counts
-              where cycle_year = ${year} and category = ${categoryText(category)} and (select ok from cycle)) as n,
+             case when (select ok from cycle) then ${rankedCount(year, category)} end as n,
              ${rows} as rows${query.firstCounted ? sql`, ${FIRST_COUNTED} as first_counted` : sql``}`.execute(db);
     const row = result.rows[0];
     return row?.ok ? { total: Number(row.n ?? 0), text: row.rows, first: row.first_counted } : null;
@@ -232,9 +246,7 @@ function rankedRows(year: number, category: string, query: StandingsQuery): RawB
     query.memberIds && query.memberIds.length > 0
       ? sql`
           select s.member_id, s.points, s.contributions, s.last_counted_at, ${breakdown}, m.handle, m.name,
-                 1 + (select count(*) from member_standings o
-                      where o.cycle_year = ${year} and o.category = ${categoryText(category)} and o.listed
-                        and o.points >= s.points and ${AHEAD}) as rank
+                 ${rankOfS(year, category)} as rank
           from member_standings s join members m on m.id = s.member_id
           ${breakdownJoin}
           where s.cycle_year = ${year} and s.category = ${categoryText(category)} and s.listed and s.member_id = any(${query.memberIds}::int[])
@@ -276,13 +288,10 @@ export function overallRankColumn(memberId: RawBuilder<unknown>, query: Pick<Sta
   const period = maintainedPeriod(query);
   if (!period) return sql<null>`null::text`;
   const year = period.year;
-  return sql<string | null>`(select json_build_array(k.ok,
-              (select coalesce(sum(listed), 0) from standings_counts where cycle_year = ${year} and category = 'all'),
-              (select 1 + (select count(*) from member_standings o
-                           where o.cycle_year = ${year} and o.category = 'all' and o.listed and o.points >= s.points and ${AHEAD})
+  return sql<string | null>`(select json_build_array(k.ok, ${rankedCount(year, 'all')},
+              (select ${rankOfS(year, 'all')}
                from member_standings s where s.member_id = ${memberId} and s.cycle_year = ${year} and s.category = 'all' and s.listed))::text
-    from (select coalesce((select b.from_at = ${`${query.from}T00:00:00Z`}::timestamptz and b.until_at = ${period.until}::timestamptz
-                           from standings_cycle_bounds(${year}) b), false) as ok) k)`;
+    from (select ${cycleIs(year, query.from, period.until)} as ok) k)`;
 }
 
 /** The rank overallRankColumn read, or null when the period is not a maintained cycle (ask queryStandings). */
