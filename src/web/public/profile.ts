@@ -14,12 +14,13 @@ import { isActiveStatus } from '../../domain/status.js';
 import { memberAwards } from '../../store/awards.js';
 import { awardPath } from './awards.js';
 import { profileLinks, publicStatus, statusFor, visibleMember } from './privacy.js';
-import { findProfileMember, identityUrl, loadProfile, yearRank } from '../queries/profile.js';
+import { findProfileMember, identityUrl, loadProfile, TIMELINE_PAGE, yearRank } from '../queries/profile.js';
+import { pageInRange, pageParam } from '../views/paging.js';
 import { page, paramsOf, queryOf, type Route } from '../routing.js';
 
 const BADGE_CACHE = 'public, max-age=3600, stale-while-revalidate=86400';
 import { categoryChart, contributionCalendar } from '../views/charts.js';
-import { avatar, emptyState, statusBadge, time } from '../views/components.js';
+import { avatar, emptyState, pagination, statusBadge, time } from '../views/components.js';
 import { notFound } from '../errors.js';
 
 export function profileRoutes(context: WebContext): Route[] {
@@ -34,9 +35,11 @@ export function profileRoutes(context: WebContext): Route[] {
       handler: async (request, reply) => {
         const { handle } = paramsOf(request);
         const thisYear = currentYear(context);
-        const asked = queryOf(request).year;
+        const query = queryOf(request);
+        const asked = query.year;
+        const timelinePage = pageParam(query.page);
         // The year asked for is read with the years there are, and checked against them after.
-        const found = await findProfileMember(context, handle ?? '', yearAsked(asked, thisYear) ?? thisYear);
+        const found = await findProfileMember(context, handle ?? '', yearAsked(asked, thisYear) ?? thisYear, timelinePage);
         const years = found.years;
         yearInRange(asked, years, thisYear);
         const profile = await loadProfile(context, found);
@@ -47,6 +50,8 @@ export function profileRoutes(context: WebContext): Route[] {
           throw notFound(`no ambassador with the handle "${handle}"`);
         }
         const { settings, awards } = profile;
+        const timelinePages = Math.max(1, Math.ceil(profile.contributionCount / TIMELINE_PAGE));
+        pageInRange(timelinePage, timelinePages, `the ${profile.contributionCount} counted ${profile.contributionCount === 1 ? 'contribution' : 'contributions'} of ${profile.year}`);
         const member = visibleMember(profile.member, settings, request.viewer);
         const status = profile.status ? { ...profile.status, status: statusFor(context, request.viewer, member.id, profile.status.status) } : undefined;
         const showPoints = scoresVisibleTo(context, request.viewer, member.id);
@@ -88,7 +93,7 @@ export function profileRoutes(context: WebContext): Route[] {
                 <h2 id="breakdown-title">${showPoints ? html`${pointsText(profile.points)} in ${profile.year}` : html`Contributions in ${profile.year}`}</h2>
                 ${showPoints
                   ? categoryChart(profile.categories, 'breakdown')
-                  : categoryChart(countsByCategory(profile.contributions), 'breakdown', 'contributions')}
+                  : categoryChart(profile.categoryCounts, 'breakdown', 'contributions')}
               </section>
               <section class="card" aria-labelledby="standing-title">
                 <h2 id="standing-title">Status</h2>
@@ -97,7 +102,7 @@ export function profileRoutes(context: WebContext): Route[] {
                   <div><dt>Active until</dt><dd>${status?.activeUntil && (status.status === 'active' || status.status === 'lapsing') ? time(status.activeUntil) : '—'}</dd></div>
                   <div><dt>Last counted contribution</dt><dd>${status?.lastContributionAt ? time(status.lastContributionAt) : '—'}</dd></div>
                   <div><dt>Rank in ${profile.year}</dt><dd>${profile.rank ? `${profile.rank} of ${profile.ranked}` : '—'}</dd></div>
-                  <div><dt>Counted contributions in ${profile.year}</dt><dd>${profile.contributions.length}</dd></div>
+                  <div><dt>Counted contributions in ${profile.year}</dt><dd>${profile.contributionCount}</dd></div>
                 </dl>
               </section>
               <section class="card calendar-card" aria-labelledby="calendar-title">
@@ -107,6 +112,9 @@ export function profileRoutes(context: WebContext): Route[] {
             </div>
             <section class="card" aria-labelledby="timeline-title">
               <h2 id="timeline-title">Timeline</h2>
+              ${timelinePages > 1
+                ? html`<p class="meta">${timelineRange(timelinePage, profile.contributions.length, profile.contributionCount)}, newest first</p>`
+                : ''}
               ${profile.contributions.length === 0
                 ? emptyState(`No counted contributions in ${profile.year}`, 'Contributions appear here once they are found or approved.')
                 : html`<ol class="timeline">${profile.contributions.map(
@@ -119,6 +127,7 @@ export function profileRoutes(context: WebContext): Route[] {
                       </div>
                     </li>`,
                   )}</ol>`}
+              ${pagination(`/ambassadors/${member.handle}`, { year: String(profile.year) }, timelinePage, timelinePages)}
             </section>
             <section class="card" aria-labelledby="badge-title">
               <h2 id="badge-title">Badge and share card</h2>
@@ -164,10 +173,10 @@ export function profileRoutes(context: WebContext): Route[] {
   ];
 }
 
-function countsByCategory(rows: { category: string }[]) {
-  const counts = { code: 0, content: 0, events: 0, documentation: 0, education: 0, leadership: 0 };
-  for (const row of rows) if (isCategory(row.category)) counts[row.category] += 1;
-  return counts;
+/** "Contributions 51–100 of 230": which part of the year a timeline page shows. */
+function timelineRange(page: number, shown: number, total: number): string {
+  const first = (page - 1) * TIMELINE_PAGE + 1;
+  return `Contributions ${first}–${first + shown - 1} of ${total}`;
 }
 
 /** A flat badge: label on the left, value on the right; widths estimated from the text. */

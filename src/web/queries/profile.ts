@@ -32,13 +32,26 @@ export interface ProfileMember {
   settings: ProfileSettings;
   /** Status today; none for an unknown handle or a bot (as memberStatuses). */
   status: MemberStatus | undefined;
-  /** Counted contributions of the year, newest first. */
+  /** One page of the year's counted contributions, newest first (TIMELINE_PAGE of them). */
   contributions: ProfileContribution[];
+  /** The year's counted contributions: points and how many per category, how many per day (UTC). */
+  yearTotals: YearTotals;
   /** The published award snapshots, newest year first (what the member's awards are read from). */
   published: SnapshotAwards[];
   /** The member's overall rank in `year`, when the year is a cycle of the maintained standings. */
   rank: OverallRank | null;
 }
+
+/** What a profile sums up of a year's counted contributions (every one, not only the page shown). */
+export interface YearTotals {
+  /** Per category: the points and the number of contributions. */
+  categories: { category: string; points: number; count: number }[];
+  /** Counted contributions per day (YYYY-MM-DD, UTC). */
+  byDay: Map<string, number>;
+}
+
+/** Timeline entries per profile page. */
+export const TIMELINE_PAGE = 50;
 
 export interface Profile {
   member: Member;
@@ -47,7 +60,12 @@ export interface Profile {
   rank: number | null;
   ranked: number;
   year: number;
+  /** The page of the timeline asked for, newest first. */
   contributions: ProfileContribution[];
+  /** The year's counted contributions (all pages). */
+  contributionCount: number;
+  /** How many of those per category. */
+  categoryCounts: CategoryPoints;
   categories: CategoryPoints;
   points: number;
   byDay: Map<string, number>;
@@ -66,14 +84,18 @@ type PackedSnapshot = [number, number, string | null, unknown];
 
 /**
  * The member a profile is of, with their verified identities, privacy settings, the facts of
- * their status, the years there is data for, their counted contributions and overall rank in
- * `year` and the published awards: all a profile needs, in one round trip (every query of a
- * page costs a round trip and a plan; this one is prepared once per connection).
+ * their status, the years there is data for, one page of their counted contributions in `year`
+ * with the year's totals (per category and per day, summed by the database: a profile costs
+ * what it shows, however many contributions the year holds), their overall rank in `year` and
+ * the published awards: all a profile needs, in one round trip (every query of a page costs a
+ * round trip and a plan; this one is prepared once per connection).
  */
-export async function findProfileMember(context: WebContext, handle: string, year: number): Promise<ProfileMember> {
+export async function findProfileMember(context: WebContext, handle: string, year: number, page = 1): Promise<ProfileMember> {
   const at = context.today();
   const bounds = cycleBounds(context, year);
-  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null; last_counted_at: Date | null; state_changes: string | null; year_contributions: string | null; published: string | null; overall_rank: string | null }>`${sql.raw(PREPARED)}
+  const yearRows = sql`c.member_id = m.id and c.review_state = 'counted'
+              and c.occurred_at >= ${new Date(Date.UTC(year, 0, 1))} and c.occurred_at < ${new Date(Date.UTC(year + 1, 0, 1))}`;
+  const result = await sql<Member & { first_counted: Date | null; settings_of: number | null; settings_links: ProfileLink[] | null; settings_hide_country: boolean | null; settings_hide_company: boolean | null; verified_identities: string | null; last_counted_at: Date | null; state_changes: string | null; year_contributions: string | null; year_categories: string | null; year_days: string | null; published: string | null; overall_rank: string | null }>`${sql.raw(PREPARED)}
     select m.*, f.first_counted,
            s.member_id as settings_of, s.links as settings_links, s.hide_country as settings_hide_country, s.hide_company as settings_hide_company,
            (select json_agg(json_build_array(i.platform, i.external_id) order by i.platform, i.id)::text
@@ -83,9 +105,14 @@ export async function findProfileMember(context: WebContext, handle: string, yea
            (select json_agg(json_build_array(c.id, c.kind, c.category, c.title, c.url,
                                              to_char(c.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), c.points, c.explanation)
                             order by c.occurred_at desc, c.id desc)::text
-            from contributions c
-            where c.member_id = m.id and c.review_state = 'counted'
-              and c.occurred_at >= ${new Date(Date.UTC(year, 0, 1))} and c.occurred_at < ${new Date(Date.UTC(year + 1, 0, 1))}) as year_contributions,
+            from (select c.* from contributions c where ${yearRows}
+                  order by c.occurred_at desc, c.id desc
+                  limit ${sql.lit(TIMELINE_PAGE)} offset ${(Math.max(1, Math.trunc(page)) - 1) * TIMELINE_PAGE}) c) as year_contributions,
+           (select json_agg(json_build_array(t.category, t.points, t.n))::text
+            from (select c.category, sum(c.points) as points, count(*) as n from contributions c where ${yearRows} group by c.category) t) as year_categories,
+           (select json_agg(json_build_array(t.day, t.n))::text
+            from (select to_char(c.occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*) as n
+                  from contributions c where ${yearRows} group by 1) t) as year_days,
            (select json_agg(json_build_array(a.year, a.revision, to_char(a.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), a.results)
                             order by a.year desc)::text
             from award_snapshots a where a.status = 'published') as published,
@@ -103,6 +130,8 @@ export async function findProfileMember(context: WebContext, handle: string, yea
     last_counted_at: lastCounted,
     state_changes: changes,
     year_contributions: contributions,
+    year_categories: categories,
+    year_days: days,
     published,
     overall_rank: overallRank,
     ...member
@@ -128,6 +157,10 @@ export async function findProfileMember(context: WebContext, handle: string, yea
       points: Number(points),
       explanation,
     })),
+    yearTotals: {
+      categories: (JSON.parse(categories ?? '[]') as [string, number, number][]).map(([category, points, count]) => ({ category, points: Number(points), count: Number(count) })),
+      byDay: new Map(JSON.parse(days ?? '[]') as [string, number][]),
+    },
     published: (JSON.parse(published ?? '[]') as PackedSnapshot[]).map(([snapshotYear, revision, publishedAt, results]) => ({
       year: snapshotYear,
       revision,
@@ -145,15 +178,17 @@ export async function loadProfile(context: WebContext, found: ProfileMember): Pr
   const year = found.year;
   const bounds = cycleBounds(context, year);
   const standing = found.rank ?? (await memberOverallRank(context.db, member.id, { from: bounds.start, to: bounds.end }));
-  const contributions = found.contributions;
   const categories = emptyCategoryPoints();
-  const byDay = new Map<string, number>();
+  const categoryCounts = emptyCategoryPoints();
   let points = 0;
-  for (const row of contributions) {
-    if (isCategory(row.category)) categories[row.category] += row.points;
-    points += row.points;
-    const day = row.occurred_at.toISOString().slice(0, 10);
-    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  let contributionCount = 0;
+  for (const total of found.yearTotals.categories) {
+    if (isCategory(total.category)) {
+      categories[total.category] += total.points;
+      categoryCounts[total.category] += total.count;
+    }
+    points += total.points;
+    contributionCount += total.count;
   }
   for (const category of CATEGORIES) categories[category] = Math.round(categories[category] * 100) / 100;
   return {
@@ -163,10 +198,12 @@ export async function loadProfile(context: WebContext, found: ProfileMember): Pr
     rank: standing.rank,
     ranked: standing.total,
     year,
-    contributions,
+    contributions: found.contributions,
+    contributionCount,
+    categoryCounts,
     categories,
     points: Math.round(points * 100) / 100,
-    byDay,
+    byDay: found.yearTotals.byDay,
     settings: found.settings,
     awards: found.published.flatMap((snapshot) => awardsInSnapshot(snapshot, member.id)),
   };
