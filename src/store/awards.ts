@@ -9,6 +9,7 @@ import { CATEGORIES, CATEGORY_LABELS, type Category } from '../domain/categories
 import { rulesVersionOn, rulesVersions } from '../domain/rules.js';
 import { isActiveStatus } from '../domain/status.js';
 import { recordAudit } from './audit.js';
+import { isAnyOf } from './id-lists.js';
 import { UserError } from './errors.js';
 import type { AwardSnapshotRow, Database } from './schema.js';
 import { queryStandings } from './standings.js';
@@ -59,7 +60,7 @@ export async function loadCandidates(db: Kysely<Database>, config: ProgramConfig
   const members = await db
     .selectFrom('members')
     .select(['id', 'is_staff', 'is_bot', 'state'])
-    .where('id', 'in', ids)
+    .where(isAnyOf('id', ids))
     .execute();
   const flags = new Map(members.map((member) => [member.id, member]));
   const statuses = new Map(

@@ -5,6 +5,7 @@ import type { ProgramConfig } from '../domain/config-schema.js';
 import { toIsoDate } from '../domain/dates.js';
 import { statusAt, type MemberState, type StatusAt } from '../domain/status.js';
 import type { Database } from './schema.js';
+import { isAnyOf } from './id-lists.js';
 
 export interface MemberStatus extends StatusAt {
   memberId: number;
@@ -33,7 +34,7 @@ export async function memberStatuses(
   if (options.memberIds) {
     // A few members (a profile, a badge): their state changes come with them, one round trip.
     const rows = await query
-      .where('m.id', 'in', options.memberIds.length ? options.memberIds : [-1])
+      .where(isAnyOf('m.id', options.memberIds))
       .select(STATE_CHANGES_OF_M.as('changes'))
       .execute();
     return rows.map((member) => statusFromFacts(config, at, member, member.changes));

@@ -11,6 +11,7 @@ import { scoreWithCaps } from '../../domain/scoring.js';
 import { addDays } from '../../domain/dates.js';
 import { queryStandings, standingsCycle } from '../../store/standings.js';
 import { previewStandings } from '../../store/standings-preview.js';
+import { isAnyOf } from '../../store/id-lists.js';
 import type { WebContext } from '../context.js';
 
 export type DiffLine = { kind: 'same' | 'added' | 'removed'; text: string };
@@ -137,7 +138,7 @@ export async function leaderboardEffectByDomain(context: WebContext, proposed: P
   const changed = counted.filter((r) => scores.get(r.id)!.points !== r.points).length;
   const memberIds = [...new Set(counted.map((r) => r.member_id))];
   const members = memberIds.length
-    ? await context.db.selectFrom('members').select(['id', 'handle', 'name']).where('id', 'in', memberIds).execute()
+    ? await context.db.selectFrom('members').select(['id', 'handle', 'name']).where(isAnyOf('id', memberIds)).execute()
     : [];
   const after = rankStandings(
     tallyStandings(

@@ -5,6 +5,7 @@ import { awardCycle } from '../../domain/awards.js';
 import type { Category } from '../../domain/categories.js';
 import type { ActivityStatus } from '../../domain/status.js';
 import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
+import { isAnyOf } from '../../store/id-lists.js';
 import type { Member } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
 import { HttpProblem } from '../errors.js';
@@ -150,20 +151,38 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
       ),
     );
   }
-  const rows = await members.execute();
-  const statuses = new Map(
-    (await memberStatuses(db, context.config, context.today(), { memberIds: rows.map((r) => r.id) })).map((s) => [
-      s.memberId,
-      query.publicStatuses ? { ...s, status: publicStatus(context, s.status) } : s,
-    ]),
-  );
-  const filtered = query.status ? rows.filter((row) => statuses.get(row.id)?.status === query.status) : rows;
-  const pageRows = filtered.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+  // Without a status filter the page is cut in SQL and only its members' statuses are read;
+  // a status is derived from the facts (domain/status.ts), so that filter reads them all.
+  const statusesOf = async (ids: number[]) =>
+    new Map(
+      (await memberStatuses(db, context.config, context.today(), { memberIds: ids })).map((s) => [
+        s.memberId,
+        query.publicStatuses ? { ...s, status: publicStatus(context, s.status) } : s,
+      ]),
+    );
+  let total: number;
+  let pageRows: Member[];
+  let statuses: Map<number, MemberStatus>;
+  if (query.status) {
+    const rows = await members.execute();
+    statuses = await statusesOf(rows.map((r) => r.id));
+    const filtered = rows.filter((row) => statuses.get(row.id)?.status === query.status);
+    total = filtered.length;
+    pageRows = filtered.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+  } else {
+    const [counted, rows] = await Promise.all([
+      members.clearSelect().clearOrderBy().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      members.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
+    ]);
+    total = Number(counted.n);
+    pageRows = rows;
+    statuses = await statusesOf(rows.map((r) => r.id));
+  }
   const points = pageRows.length
     ? await db
         .selectFrom('contributions')
         .select(['member_id', sql<number>`coalesce(sum(points), 0)::float8`.as('points')])
-        .where('member_id', 'in', pageRows.map((r) => r.id))
+        .where(isAnyOf('member_id', pageRows.map((r) => r.id)))
         .where('review_state', '=', 'counted')
         .where('occurred_at', '>=', bounds.from)
         .where('occurred_at', '<', bounds.until)
@@ -173,7 +192,7 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
   const pointsById = new Map(points.map((p) => [p.member_id, Number(p.points)]));
   const settings = query.publicStatuses ? await settingsOf(db, pageRows.map((r) => r.id)) : new Map();
   return {
-    total: filtered.length,
+    total,
     entries: pageRows.map((member) => ({
       member: query.publicStatuses ? visibleMember(member, settings.get(member.id), null) : member,
       status: statuses.get(member.id),
