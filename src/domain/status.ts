@@ -2,10 +2,11 @@
 // after joining and after each counted contribution (month ends clamp: Aug 31 + 6 months is
 // the last day of February); a warning period precedes the lapse; the next counted
 // contribution restores the status. Suspension and withdrawal override activity.
-import { addMonthsClamped, daysBetween, type IsoDate } from './dates.js';
+import { addDays, addMonthsClamped, daysBetween, type IsoDate } from './dates.js';
 
 export type MemberState = 'registered' | 'suspended' | 'withdrawn';
-export type ActivityStatus = 'active' | 'lapsing' | 'inactive' | 'not-yet-joined' | 'suspended' | 'withdrawn';
+export const ACTIVITY_STATUSES = ['active', 'lapsing', 'inactive', 'not-yet-joined', 'suspended', 'withdrawn'] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 export interface ActivityRules {
   windowMonths: number;
@@ -58,6 +59,20 @@ export function statusAt(rules: ActivityRules, input: StatusInput, at: IsoDate):
   else if (daysLeft <= rules.lapseWarningDays) status = 'lapsing';
   else status = 'active';
   return { status, lastContributionAt, activeUntil, daysLeft };
+}
+
+/**
+ * The earliest anchor (the later of joining and the last counted contribution) whose active
+ * window still reaches `day`: `addMonthsClamped(anchor, windowMonths) >= day` exactly when
+ * `anchor >= earliestAnchorReaching(...)`, since adding months never moves a later date
+ * earlier. With it a status is a comparison of dates a database can make (store/statuses.ts).
+ */
+export function earliestAnchorReaching(rules: Pick<ActivityRules, 'windowMonths'>, day: IsoDate): IsoDate {
+  // Month ends clamp at most four days onto one (Aug 28-31 + 6 months: Feb 28), so four days
+  // before the date as many months back the window falls short; the answer is a few days on.
+  let anchor = addDays(addMonthsClamped(day, -rules.windowMonths), -4);
+  while (addMonthsClamped(anchor, rules.windowMonths) < day) anchor = addDays(anchor, 1);
+  return anchor;
 }
 
 /** True when the person counts as an active ambassador on the date (lapsing still counts). */

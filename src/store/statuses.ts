@@ -2,8 +2,8 @@
 // changes and the last counted contribution on or before that date.
 import { sql, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { toIsoDate } from '../domain/dates.js';
-import { statusAt, type MemberState, type StatusAt } from '../domain/status.js';
+import { addDays, toIsoDate, type IsoDate } from '../domain/dates.js';
+import { earliestAnchorReaching, statusAt, type ActivityRules, type ActivityStatus, type MemberState, type StatusAt } from '../domain/status.js';
 import type { Database } from './schema.js';
 import { isAnyOf } from './id-lists.js';
 
@@ -59,6 +59,40 @@ export async function memberStatuses(
 /** The state changes of the member `m` of a query, as JSON text for statusFromFacts. */
 export const STATE_CHANGES_OF_M = sql<string | null>`(select json_agg(json_build_array(sc.to_status, sc.effective_on) order by sc.id)::text from status_changes sc
           where sc.member_id = m.id and sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null)`;
+
+/**
+ * Every member's status at `at` as rows (member_id, status), decided in SQL by the rules of
+ * statusAt: the state on the date (the last change in effect, the later id of a day's), then
+ * the anchor (the later of joining and the last counted contribution's UTC date) against the
+ * earliest anchors whose window reaches the date and the end of its warning. Only the
+ * contributions of that window are read: an older one leaves its member inactive either way.
+ * The property test (test/store/status-sql.test.ts) holds it to statusAt.
+ */
+export function statusesAt(rules: ActivityRules, at: IsoDate) {
+  const lapsesBy = earliestAnchorReaching(rules, at);
+  const warnsBy = earliestAnchorReaching(rules, addDays(at, rules.lapseWarningDays + 1));
+  return sql<{ member_id: number; status: ActivityStatus }>`(select f.id as member_id, case
+      when f.joined_at > ${at}::date then 'not-yet-joined'
+      when f.state <> 'registered' then f.state
+      when f.anchor < ${lapsesBy}::date then 'inactive'
+      when f.anchor < ${warnsBy}::date then 'lapsing'
+      else 'active' end as status
+    from (select s.id, s.joined_at, coalesce(st.to_status, 'registered') as state,
+        greatest(s.joined_at, (rc.last at time zone 'UTC')::date) as anchor
+      from members s
+      left join (select c.member_id, max(c.occurred_at) as last from contributions c
+        where c.review_state = 'counted' and c.occurred_at >= ${new Date(`${lapsesBy}T00:00:00Z`)} and c.occurred_at < ${statusUntil(at)}
+        group by c.member_id) rc on rc.member_id = s.id
+      left join (select distinct on (sc.member_id) sc.member_id, sc.to_status from status_changes sc
+        where sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null and sc.effective_on <= ${at}::date
+        order by sc.member_id, sc.effective_on desc, sc.id desc) st on st.member_id = s.id) f)`;
+}
+
+/** True for the member `m` of a query whose status at `at` is one of `statuses` (statusesAt). */
+export function statusIsOneOf(rules: ActivityRules, at: IsoDate, statuses: readonly ActivityStatus[]) {
+  if (statuses.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`m.id in (select sa.member_id from ${statusesAt(rules, at)} sa where sa.status in (${sql.join([...statuses])}))`;
+}
 
 /** The last counted contribution of the member `m` of a query before `until`. */
 export function lastCountedOfM(until: Date) {

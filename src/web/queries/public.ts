@@ -3,8 +3,8 @@
 import { sql } from 'kysely';
 import { awardCycle } from '../../domain/awards.js';
 import type { Category } from '../../domain/categories.js';
-import type { ActivityStatus } from '../../domain/status.js';
-import { memberStatuses, type MemberStatus } from '../../store/statuses.js';
+import { ACTIVITY_STATUSES, type ActivityStatus } from '../../domain/status.js';
+import { memberStatuses, statusIsOneOf, type MemberStatus } from '../../store/statuses.js';
 import { isAnyOf } from '../../store/id-lists.js';
 import type { Member } from '../../store/schema.js';
 import type { WebContext } from '../context.js';
@@ -50,14 +50,16 @@ export async function programCounts(context: WebContext): Promise<ProgramCounts>
     .where('occurred_at', '>=', bounds.from)
     .where('occurred_at', '<', bounds.until)
     .executeTakeFirstOrThrow();
-  const statuses = await memberStatuses(db, context.config, context.today());
-  const registered = new Set(
-    (await db.selectFrom('members').select('id').where('state', '=', 'registered').execute()).map((m) => m.id),
-  );
-  const active = statuses.filter((s) => registered.has(s.memberId) && (s.status === 'active' || s.status === 'lapsing')).length;
+  const { active } = await db
+    .selectFrom('members as m')
+    .select(sql<number>`count(*)::int`.as('active'))
+    .where('m.state', '=', 'registered')
+    .where('m.is_bot', '=', false)
+    .where(statusIsOneOf(context.config.activity, context.today(), ['active', 'lapsing']))
+    .executeTakeFirstOrThrow();
   return {
     ambassadors: Number(members.n),
-    active,
+    active: Number(active),
     countries: Number(members.countries),
     countedThisYear: Number(year.n),
     contributorsThisYear: Number(year.people),
@@ -151,33 +153,30 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
       ),
     );
   }
-  // Without a status filter the page is cut in SQL and only its members' statuses are read;
-  // a status is derived from the facts (domain/status.ts), so that filter reads them all.
-  const statusesOf = async (ids: number[]) =>
-    new Map(
-      (await memberStatuses(db, context.config, context.today(), { memberIds: ids })).map((s) => [
-        s.memberId,
-        query.publicStatuses ? { ...s, status: publicStatus(context, s.status) } : s,
-      ]),
-    );
-  let total: number;
-  let pageRows: Member[];
-  let statuses: Map<number, MemberStatus>;
   if (query.status) {
-    const rows = await members.execute();
-    statuses = await statusesOf(rows.map((r) => r.id));
-    const filtered = rows.filter((row) => statuses.get(row.id)?.status === query.status);
-    total = filtered.length;
-    pageRows = filtered.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
-  } else {
-    const [counted, rows] = await Promise.all([
-      members.clearSelect().clearOrderBy().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-      members.limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
-    ]);
-    total = Number(counted.n);
-    pageRows = rows;
-    statuses = await statusesOf(rows.map((r) => r.id));
+    // Decided in SQL (statusesAt); in public a private suspension shows, and is found, as inactive.
+    const wanted = ACTIVITY_STATUSES.filter((status) => (query.publicStatuses ? publicStatus(context, status) : status) === query.status);
+    members = members.where(statusIsOneOf(context.config.activity, context.today(), wanted));
   }
+  const countMatches = async () => Number((await members.clearSelect().clearOrderBy().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
+  const pageOf = members.limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+  let pageRows: Member[];
+  let total: number;
+  if (query.status) {
+    // A status is decided over every member: the page carries the count, so that is done once
+    // (a page past the end, with no row to carry it, counts again).
+    const paged = await pageOf.select(sql<number>`count(*) over ()`.as('matched')).execute();
+    pageRows = paged.map(({ matched: _matched, ...member }) => member);
+    total = paged.length ? Number(paged[0]!.matched) : await countMatches();
+  } else {
+    [total, pageRows] = await Promise.all([countMatches(), pageOf.execute()]);
+  }
+  const statuses = new Map(
+    (await memberStatuses(db, context.config, context.today(), { memberIds: pageRows.map((r) => r.id) })).map((s) => [
+      s.memberId,
+      query.publicStatuses ? { ...s, status: publicStatus(context, s.status) } : s,
+    ]),
+  );
   const points = pageRows.length
     ? await db
         .selectFrom('contributions')
