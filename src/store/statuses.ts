@@ -1,6 +1,6 @@
 // Ambassador status of members at a date, from the facts: joined date, membership state
 // changes and the last counted contribution on or before that date.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { addDays, toIsoDate, type IsoDate } from '../domain/dates.js';
 import { earliestAnchorReaching, statusAt, type ActivityRules, type ActivityStatus, type MemberState, type StatusAt } from '../domain/status.js';
@@ -66,9 +66,11 @@ export const STATE_CHANGES_OF_M = sql<string | null>`(select json_agg(json_build
  * the anchor (the later of joining and the last counted contribution's UTC date) against the
  * earliest anchors whose window reaches the date and the end of its warning. Only the
  * contributions of that window are read: an older one leaves its member inactive either way.
+ * With a `scope` (a query of member ids) only those members are decided, and the planner may
+ * look their contributions up member by member instead of reading the whole window.
  * The property test (test/store/status-sql.test.ts) holds it to statusAt.
  */
-export function statusesAt(rules: ActivityRules, at: IsoDate) {
+export function statusesAt(rules: ActivityRules, at: IsoDate, scope?: Expression<unknown>) {
   const lapsesBy = earliestAnchorReaching(rules, at);
   const warnsBy = earliestAnchorReaching(rules, addDays(at, rules.lapseWarningDays + 1));
   return sql<{ member_id: number; status: ActivityStatus }>`(select f.id as member_id, case
@@ -82,16 +84,18 @@ export function statusesAt(rules: ActivityRules, at: IsoDate) {
       from members s
       left join (select c.member_id, max(c.occurred_at) as last from contributions c
         where c.review_state = 'counted' and c.occurred_at >= ${new Date(`${lapsesBy}T00:00:00Z`)} and c.occurred_at < ${statusUntil(at)}
+          and ${scope ? sql`c.member_id in (${scope})` : sql`true`}
         group by c.member_id) rc on rc.member_id = s.id
       left join (select distinct on (sc.member_id) sc.member_id, sc.to_status from status_changes sc
         where sc.to_status in ('registered', 'suspended', 'withdrawn') and sc.effective_on is not null and sc.effective_on <= ${at}::date
-        order by sc.member_id, sc.effective_on desc, sc.id desc) st on st.member_id = s.id) f)`;
+        order by sc.member_id, sc.effective_on desc, sc.id desc) st on st.member_id = s.id
+      where ${scope ? sql`s.id in (${scope})` : sql`true`}) f)`;
 }
 
-/** True for the member `m` of a query whose status at `at` is one of `statuses` (statusesAt). */
-export function statusIsOneOf(rules: ActivityRules, at: IsoDate, statuses: readonly ActivityStatus[]) {
+/** True for the member `m` of a query whose status at `at` is one of `statuses` (statusesAt, within `scope`). */
+export function statusIsOneOf(rules: ActivityRules, at: IsoDate, statuses: readonly ActivityStatus[], scope?: Expression<unknown>) {
   if (statuses.length === 0) return sql<boolean>`false`;
-  return sql<boolean>`m.id in (select sa.member_id from ${statusesAt(rules, at)} sa where sa.status in (${sql.join([...statuses])}))`;
+  return sql<boolean>`m.id in (select sa.member_id from ${statusesAt(rules, at, scope)} sa where sa.status in (${sql.join([...statuses])}))`;
 }
 
 /** The last counted contribution of the member `m` of a query before `until`. */

@@ -92,10 +92,19 @@ describe.each(ENGINES)('statuses decided in SQL on %s', (engine) => {
           await sql`set local time zone 'Pacific/Kiritimati'`.execute(trx);
           const rows = await sql<{ member_id: number; status: string }>`select * from ${statusesAt(activity, at)} s where ${isAnyOf('s.member_id', ids)}`.execute(trx);
           const active = await trx.selectFrom('members as m').select('m.id').where(isAnyOf('m.id', ids)).where(statusIsOneOf(activity, at, ['active', 'lapsing'])).execute();
-          return { statuses: new Map(rows.rows.map((row) => [row.member_id, row.status])), active: active.map((row) => row.id).sort((a, b) => a - b) };
+          // Within a scope (what a directory's other filters keep): only its members, decided alike.
+          const scope = trx.selectFrom('members as m').select('m.id').where(isAnyOf('m.id', ids.filter((_, n) => n % 2 === 0)));
+          const scoped = await trx.selectFrom('members as m').select('m.id').where(isAnyOf('m.id', ids)).where(statusIsOneOf(activity, at, ['active', 'lapsing'], scope)).execute();
+          return {
+            statuses: new Map(rows.rows.map((row) => [row.member_id, row.status])),
+            active: active.map((row) => row.id).sort((a, b) => a - b),
+            scoped: scoped.map((row) => row.id).sort((a, b) => a - b),
+          };
         });
         expect(decided.statuses).toEqual(expected);
-        expect(decided.active).toEqual(ids.filter((id) => ['active', 'lapsing'].includes(expected.get(id)!)));
+        const activeIds = ids.filter((id) => ['active', 'lapsing'].includes(expected.get(id)!));
+        expect(decided.active).toEqual(activeIds);
+        expect(decided.scoped).toEqual(activeIds.filter((id) => ids.indexOf(id) % 2 === 0));
       }),
       { numRuns: engine === 'pglite' ? 60 : 40 },
     );
