@@ -164,17 +164,13 @@ export async function directory(context: WebContext, query: DirectoryQuery): Pro
   }
   const countMatches = async () => Number((await members.clearSelect().clearOrderBy().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
   const pageOf = members.limit(query.pageSize).offset((query.page - 1) * query.pageSize);
-  let pageRows: Member[];
-  let total: number;
-  if (query.status) {
-    // A status is decided over every member: the page carries the count, so that is done once
-    // (a page past the end, with no row to carry it, counts again).
+  // A status filter is the costly part: the page carries the count of its matches, so the
+  // filter runs once (a page past the end, with no row to carry it, counts again).
+  const pageWithCount = async (): Promise<[number, Member[]]> => {
     const paged = await pageOf.select(sql<number>`count(*) over ()`.as('matched')).execute();
-    pageRows = paged.map(({ matched: _matched, ...member }) => member);
-    total = paged.length ? Number(paged[0]!.matched) : await countMatches();
-  } else {
-    [total, pageRows] = await Promise.all([countMatches(), pageOf.execute()]);
-  }
+    return [paged.length ? Number(paged[0]!.matched) : await countMatches(), paged.map(({ matched: _matched, ...member }) => member)];
+  };
+  const [total, pageRows] = query.status ? await pageWithCount() : await Promise.all([countMatches(), pageOf.execute()]);
   const statuses = new Map(
     (await memberStatuses(db, context.config, context.today(), { memberIds: pageRows.map((r) => r.id) })).map((s) => [
       s.memberId,
