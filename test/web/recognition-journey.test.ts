@@ -12,6 +12,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import type { JSONWebKeySet } from 'jose';
 import type { BrowserContext, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCredential } from '../../src/credentials/issuer-key.js';
 import { loadDemo } from '../../src/demo/community.js';
@@ -183,5 +184,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the awards season in 
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Link 1: expected an https:// address').first().waitFor();
     await noViolations(page, 'settings with an error');
+  }, 180_000);
+
+  it('pages a long timeline and passes axe on its second page', async () => {
+    const member = await store.db.selectFrom('members').selectAll().where('role', '=', 'ambassador').where('state', '=', 'registered').orderBy('id').executeTakeFirstOrThrow();
+    await sql`insert into contributions (member_id, source, external_id, kind, category, title, url, occurred_at, points, rules_version, explanation, review_state, metadata)
+      select ${member.id}, 'seed', 'timeline-' || n, 'blogPost', 'content', 'Timeline post ' || n, 'https://example.org/timeline/' || n,
+        timestamptz '2026-02-01 09:00:00+00' + n * interval '1 day', 5, 'seed', '[]', 'counted', '{}'
+      from generate_series(1, 60) n`.execute(store.db);
+    const page = await (await browser()).newPage();
+    await page.goto(`${base}/ambassadors/${member.handle}?year=2026&page=2`);
+    await page.getByText(/Contributions 51–\d+ of \d+, newest first/).waitFor();
+    await page.getByRole('navigation', { name: 'Pages' }).first().waitFor();
+    await noViolations(page, 'profile timeline page 2');
   }, 180_000);
 });
