@@ -215,6 +215,32 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(year).toEqual(await aggregateStandings(db, { from: '2026-01-01', to: '2026-12-31' }));
   });
 
+  it('follows a points change that takes a category to zero and back, and one that adds a category', async () => {
+    const db = store.db;
+    const m = await addMember(db, { handle: `zero${engine}`, name: 'Zero', email: `zero${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
+    const row = (externalId: string, kind: string, category: string, points: number) => ({
+      member_id: m.id, source: 'zero', external_id: externalId, kind, category, title: kind, url: null,
+      occurred_at: '2026-04-01T10:00:00Z', review_state: 'counted' as const, points, metadata: {},
+    });
+    await db.insertInto('contributions').values([row('post', 'blogPost', 'content', 5), row('pr', 'pullRequestMerged', 'code', 10)]).execute();
+    expectVerified(await verifyStandings(db));
+    const points = async (externalId: string, value: number) => {
+      await db.updateTable('contributions').set({ points: value }).where('source', '=', 'zero').where('external_id', '=', externalId).execute();
+      expectVerified(await verifyStandings(db));
+    };
+    // Points-only updates reach the standings as deltas; the two categories' rows move, and the
+    // member's breadth (categories with points) follows when one reaches zero and returns.
+    await points('post', 0);
+    await points('post', 8);
+    await points('pr', 0);
+    await points('pr', 2.5);
+    // A counted row whose category the member's year had no row for yet (its points only change).
+    await db.insertInto('contributions').values(row('talk', 'talk', 'events', 0)).execute();
+    await points('talk', 30);
+    const year = await queryStandings(db, { from: '2026-01-01', to: '2026-12-31' });
+    expect(year.rows.find((entry) => entry.memberId === m.id)).toMatchObject({ points: 40.5, categories: { code: 2.5, content: 8, events: 30 } });
+  });
+
   it('rebuilds the standings of what a first scoring scores, and the deferral ends with it', async () => {
     const db = store.db;
     const people: { id: number }[] = [];
