@@ -30,11 +30,20 @@ export interface PassesPlan {
   filter: (from: number, to: number) => RawBuilder<unknown>;
   /** The first scoring of everything: clears the never-scored marks, defers the standings trigger and rebuilds the standings. */
   first: boolean;
+  /** How many such rescores write to the table at once (for other shares of the members): their passes share its pages. */
+  writers?: number;
 }
 
 /** Rows written per stretch, and at most how many passes a stretch takes. */
 const STRETCH_ROWS = 200_000;
 const MAX_PASSES = 24;
+/**
+ * New row versions a page takes per pass, on average over the table: its free space (fillfactor
+ * 75, migration 0081) holds about seven, and the dead ones are pruned between passes. At three,
+ * a page given more than seven in one pass is rare (about 1%, by Poisson), so nearly every
+ * write stays on its page (HOT); a change of a row or two per page is written in one pass.
+ */
+const VERSIONS_PER_PAGE = 3;
 
 export async function rescoreInPasses(
   db: Kysely<Database>,
@@ -64,7 +73,7 @@ export async function rescoreInPasses(
         contributions += await scoreChunk(conn, config, plan, from, to);
         await report(0, (to - plan.low + 1) / span);
       }
-      const changed = await writeScores(conn, plan.first, async (fraction) => report(1, fraction));
+      const changed = await writeScores(conn, plan.first, plan.writers ?? 1, async (fraction) => report(1, fraction));
       if (plan.first) {
         for (let from = plan.low; from <= plan.high; from += plan.step) {
           const to = Math.min(plan.high, from + plan.step - 1);
@@ -98,7 +107,7 @@ async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: P
 }
 
 /** Writes rescore_scores to contributions in stretches and passes; returns the rows written. */
-async function writeScores(conn: Kysely<Database>, deferStandings: boolean, progress: (fraction: number) => Promise<void>): Promise<number> {
+async function writeScores(conn: Kysely<Database>, deferStandings: boolean, writers: number, progress: (fraction: number) => Promise<void>): Promise<number> {
   // In id order (the table's), so a stretch of writes reads a stretch of this table (by ctid).
   await conn.transaction().execute(async (trx) => {
     await sql`set local work_mem = '256MB'`.execute(trx);
@@ -113,9 +122,9 @@ async function writeScores(conn: Kysely<Database>, deferStandings: boolean, prog
   const rows = Number(sizes.rows[0]?.rows ?? 0);
   if (rows === 0) return 0;
   const pages = Math.max(1, Number(sizes.rows[0]!.pages));
-  // About two thirds of a row per page and transaction, on average: a page's free space holds
-  // a few new versions, and the dead ones are pruned between transactions.
-  const passes = Math.min(MAX_PASSES, Math.max(1, Math.ceil((1.5 * rows) / Number(sizes.rows[0]!.table_pages))));
+  // The other writers' rows land on the same pages meanwhile (their shares are spread alike).
+  const perPage = (rows * writers) / Number(sizes.rows[0]!.table_pages);
+  const passes = Math.min(MAX_PASSES, Math.max(1, Math.ceil(perPage / VERSIONS_PER_PAGE)));
   const stretch = Math.max(1, Math.ceil((pages * STRETCH_ROWS) / rows));
   let changed = 0;
   for (let block = 0; block < pages; block += stretch) {

@@ -8,13 +8,15 @@
 // the kinds and dates where one of them differs from the current rules (domain/rules-diff.ts),
 // whole ISO weeks for capped kinds, plus any rows never scored. Rows outside those scopes keep
 // their points, explanation and the rules version that scored them (the new version would
-// give them the same). Unchanged rules return at once.
+// give them the same). Unchanged rules return at once. Outside a caller's transaction the
+// members are split into contiguous shares rescored on connections of their own at once
+// (rescoreInRanges), each in passes (rescore-passes.ts).
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { canonicalJson, rulesVersions, type RulesVersion } from '../domain/rules.js';
 import { rulesScopes, type RulesScope } from '../domain/rules-diff.js';
-import { rescoreInPasses } from './rescore-passes.js';
+import { rescoreInPasses, type PassesPlan } from './rescore-passes.js';
 import { scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
@@ -30,6 +32,9 @@ export interface RescoreOptions {
   chunkSize?: number;
   /** Awaited by a first scoring between its statements (other writes may run meanwhile). */
   onProgress?: (done: number, total: number) => void | Promise<void>;
+  /** Connections a full rescore works on at once, each for its own range of members (PostgreSQL;
+   * PGlite's single connection takes them in turn). Default 2. */
+  jobs?: number;
 }
 
 export async function rescoreMembers(
@@ -40,7 +45,20 @@ export async function rescoreMembers(
   const unique = [...new Set(memberIds)];
   if (unique.length === 0) return { members: 0, contributions: 0, changed: 0 };
   await noteRulesInUse(db, rulesVersions(config));
-  const outcome = await rescoreWhere(db, config, sql`c.member_id = any(${unique}::int[])`, sql`member_id = any(${unique}::int[])`);
+  // A member still marked never-scored may have rows a stopped first scoring wrote without their
+  // standings (it defers them to its rebuild): those members are scored whole and their standings
+  // rebuilt from the rows; the others' standings follow their rows' changes.
+  const marked = new Set(
+    (await db.selectFrom('scoring_pending').select('member_id').where(sql<boolean>`member_id = any(${unique}::int[])`).execute()).map((row) => row.member_id),
+  );
+  const rest = unique.filter((id) => !marked.has(id));
+  const outcome = { contributions: 0, changed: 0 };
+  const add = (part: { contributions: number; changed: number }) => {
+    outcome.contributions += part.contributions;
+    outcome.changed += part.changed;
+  };
+  if (marked.size > 0) add(await rescoreWholeMembers(db, config, (member) => sql`${member} = any(${[...marked]}::int[])`));
+  if (rest.length > 0) add(await rescoreWhere(db, config, sql`c.member_id = any(${rest}::int[])`, sql`member_id = any(${rest}::int[])`));
   return { members: unique.length, ...outcome };
 }
 
@@ -131,7 +149,7 @@ export async function rescoreAll(
       first ? sql`c.member_id between ${from} and ${to}` : sql`c.member_id between ${from} and ${to} and ${scopeFilter(scopes)}`;
     if (!db.isTransaction) {
       // In passes (rescore-passes.ts): they need their own connection and transactions.
-      const outcome = await rescoreInPasses(db, config, { low, high, members: result.members, step, first, filter: chunk }, options.onProgress);
+      const outcome = await rescoreInRanges(db, config, { low, high, members: result.members, step, first, filter: chunk }, options);
       result.contributions += outcome.contributions;
       result.changed += outcome.changed;
     } else {
@@ -168,6 +186,58 @@ export async function rescoreAll(
   await (db.isTransaction ? apply(db) : db.transaction().execute(apply));
   return result;
 }
+
+/**
+ * The rescore in passes on `jobs` connections at once, each for a contiguous share of the member
+ * ids: the members' rows and standings are disjoint, so the shares never wait on each other's
+ * rows (the ranked counters take whichever row is free, migration 0083). Progress is the sum
+ * of the shares'.
+ */
+async function rescoreInRanges(
+  db: Kysely<Database>,
+  config: ProgramConfig,
+  plan: PassesPlan,
+  options: RescoreOptions,
+): Promise<{ contributions: number; changed: number }> {
+  const span = plan.high - plan.low + 1;
+  const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs ?? DEFAULT_JOBS), span));
+  const done = new Array<number>(jobs).fill(0);
+  const shares = Array.from({ length: jobs }, (_, index) => {
+    const low = plan.low + Math.floor((span * index) / jobs);
+    const high = plan.low + Math.floor((span * (index + 1)) / jobs) - 1;
+    return { ...plan, low, high, members: Math.round((plan.members * (high - low + 1)) / span), writers: jobs };
+  });
+  // A share that fails stops the others at their next step (between statements), and the rescore
+  // ends only once every share has: nothing of it still writes after it has thrown.
+  let failed = false;
+  let cause: unknown;
+  const settled = await Promise.allSettled(
+    shares.map(async (share, index) => {
+      try {
+        return await rescoreInPasses(db, config, share, async (value) => {
+          if (failed) throw new Error('rescore stopped: another share failed');
+          done[index] = value;
+          await options.onProgress?.(Math.min(plan.members, done.reduce((sum, part) => sum + part, 0)), plan.members);
+        });
+      } catch (error) {
+        if (!failed) cause = error;
+        failed = true;
+        throw error;
+      }
+    }),
+  );
+  if (failed) throw cause;
+  return settled.reduce(
+    (sum, outcome) =>
+      outcome.status === 'fulfilled'
+        ? { contributions: sum.contributions + outcome.value.contributions, changed: sum.changed + outcome.value.changed }
+        : sum,
+    { contributions: 0, changed: 0 },
+  );
+}
+
+const DEFAULT_JOBS = 2;
+const MAX_JOBS = 8;
 
 /**
  * Members per chunk for a scoped rescore: chunkSize times the inverse of the share of rows in

@@ -212,6 +212,50 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     await expectScoredAsDomain(rulesVersions(config), true);
   });
 
+  it('rebuilds the standings of a member rescored after a first scoring stopped between its writes and its rebuild', async () => {
+    const db = store.db;
+    await db.deleteFrom('contributions').execute();
+    await db.deleteFrom('member_standings').execute();
+    await db.deleteFrom('scoring_rules_seen').execute();
+    for (const [index, member] of members.entries()) {
+      for (let n = 0; n < 3; n += 1) {
+        await db
+          .insertInto('contributions')
+          .values({
+            member_id: member,
+            source: 'stop-late',
+            external_id: `${index}-${n}`,
+            kind: 'talk',
+            category: 'events',
+            title: 'talk',
+            url: null,
+            occurred_at: `2026-05-0${n + 1}T10:00:00Z`,
+            review_state: 'counted',
+            metadata: '{}',
+          })
+          .execute();
+      }
+    }
+    // One share, so the stop falls after every score is written and before any standings are rebuilt.
+    await expect(
+      rescoreAll(db, config, {
+        chunkSize: 2,
+        jobs: 1,
+        onProgress: (done, total) => {
+          if (done > total / 2) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    const written = await db.selectFrom('contributions').select('id').where('rules_version', '<>', '').execute();
+    expect(written.length).toBe(members.length * 3);
+    // Scoring one member again changes none of its rows: its standings must still come from them.
+    await rescoreMembers(db, config, [members[0]!]);
+    const differences = (await verifyStandings(db)).differences.filter((difference) => difference.memberId === members[0]);
+    expect(differences).toEqual([]);
+    await rescoreAll(db, config, { chunkSize: 2 });
+    await expectScoredAsDomain(rulesVersions(config), true);
+  });
+
   it('leaves no temporary table behind, and a second run changes nothing', async () => {
     const db = store.db;
     await db.deleteFrom('scoring_rules_seen').execute();
