@@ -27,8 +27,9 @@ export interface RescoreResult {
 }
 
 export interface RescoreOptions {
-  /** Members per statement (by id range); each is one transaction. Small enough that a chunk's
-   * rewritten rows fit in the free space of their pages (fillfactor 75, migration 0081). */
+  /** Members per statement (by id range); each is one transaction. Default 25,000 in passes and
+   * 10,000 in a caller's transaction, where a chunk's rewritten rows must fit in the free space
+   * of their pages (fillfactor 75, migration 0081). */
   chunkSize?: number;
   /** Awaited by a first scoring between its statements (other writes may run meanwhile). */
   onProgress?: (done: number, total: number) => void | Promise<void>;
@@ -125,7 +126,10 @@ export async function rescoreAll(
   config: ProgramConfig,
   options: RescoreOptions = {},
 ): Promise<RescoreResult> {
-  const chunkSize = options.chunkSize ?? 10_000;
+  // In passes a chunk is scored into a temporary table and its standings rebuilt later, reading
+  // rows spread over the whole table either way: larger chunks read it fewer times. A chunk
+  // written in its own statement (in a caller's transaction) stays small enough for its pages.
+  const chunkSize = options.chunkSize ?? (db.isTransaction ? 10_000 : 25_000);
   const versions = rulesVersions(config);
   const scopes = await rescoreScopes(db, config);
   const bounds = await db

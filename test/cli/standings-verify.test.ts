@@ -52,4 +52,16 @@ describe('ambassador standings verify', () => {
     expect(JSON.parse(repaired.stdout)).toMatchObject({ repaired: true });
     expect((await runCli(['standings', 'verify', '--json'], env)).code).toBe(0);
   }, 300_000);
+
+  it('rescores with --jobs, and refuses a number of jobs it cannot use', async () => {
+    for (const jobs of ['0', '9', 'two']) {
+      const refused = await runCli(['rescore', '--jobs', jobs], env);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('--jobs: expected a whole number from 1 to 8');
+    }
+    const rescored = await runCli(['rescore', '--jobs', '3', '--json'], env);
+    expect(rescored.code).toBe(0);
+    expect(JSON.parse(rescored.stdout)).toMatchObject({ members: 1 });
+    expect((await runCli(['standings', 'verify', '--json'], env)).code).toBe(0);
+  }, 120_000);
 });

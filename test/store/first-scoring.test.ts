@@ -256,6 +256,42 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     await expectScoredAsDomain(rulesVersions(config), true);
   });
 
+  it('stops every share when one fails, and has stopped writing when it throws', async () => {
+    const db = store.db;
+    await db.deleteFrom('contributions').execute();
+    await db.deleteFrom('member_standings').execute();
+    await db.deleteFrom('scoring_rules_seen').execute();
+    for (const [index, member] of members.entries()) {
+      for (let n = 0; n < 6; n += 1) {
+        await db
+          .insertInto('contributions')
+          .values({
+            member_id: member, source: 'shares', external_id: `${index}-${n}`, kind: 'pullRequestMerged', category: 'code',
+            title: 'pr', url: null, occurred_at: `2026-06-0${n + 1}T10:00:00Z`, review_state: 'counted', metadata: '{}',
+          })
+          .execute();
+      }
+    }
+    // The stop comes while the scores are being written, so the other share is likely writing too.
+    await expect(
+      rescoreAll(db, config, {
+        chunkSize: 1,
+        jobs: 2,
+        onProgress: (done, total) => {
+          if (done > total * 0.4) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    const written = async () => Number((await sql<{ n: number }>`select count(*)::int as n from contributions where rules_version <> ''`.execute(db)).rows[0]!.n);
+    const atThrow = await written();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await written()).toBe(atThrow);
+    // A share stopped before its rebuild leaves its members marked; a later rescore finishes the work.
+    expect((await db.selectFrom('scoring_pending').select('member_id').execute()).length).toBeGreaterThan(0);
+    await rescoreAll(db, config, { chunkSize: 2 });
+    await expectScoredAsDomain(rulesVersions(config), true);
+  });
+
   it('leaves no temporary table behind, and a second run changes nothing', async () => {
     const db = store.db;
     await db.deleteFrom('scoring_rules_seen').execute();

@@ -221,6 +221,8 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     const row = (externalId: string, kind: string, category: string, points: number) => ({
       member_id: m.id, source: 'zero', external_id: externalId, kind, category, title: kind, url: null,
       occurred_at: '2026-04-01T10:00:00Z', review_state: 'counted' as const, points, metadata: {},
+      // Scored (by hand): not left for a first scoring to find.
+      explanation: `${points} = by hand`, rules_version: 'by-hand',
     });
     await db.insertInto('contributions').values([row('post', 'blogPost', 'content', 5), row('pr', 'pullRequestMerged', 'code', 10)]).execute();
     expectVerified(await verifyStandings(db));
