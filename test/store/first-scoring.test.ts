@@ -167,30 +167,24 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     }
   }
 
-  it('leaves the rows it did not write marked when it stops halfway, so a later rescore scores them', async () => {
+  /** Empties the tables, then imports `perMember` counted, unscored rows of `kind` for every member, a day apart from the 1st of `month` of 2026. */
+  async function importUnscored(source: string, kind: string, category: string, perMember: number, month: string): Promise<void> {
     const db = store.db;
     await db.deleteFrom('contributions').execute();
     await db.deleteFrom('member_standings').execute();
     await db.deleteFrom('scoring_rules_seen').execute();
-    for (const [index, member] of members.entries()) {
-      for (let n = 0; n < 4; n += 1) {
-        await db
-          .insertInto('contributions')
-          .values({
-            member_id: member,
-            source: 'stop',
-            external_id: `${index}-${n}`,
-            kind: 'blogPost',
-            category: 'content',
-            title: 'post',
-            url: null,
-            occurred_at: `2026-02-0${n + 1}T10:00:00Z`,
-            review_state: 'counted',
-            metadata: '{}',
-          })
-          .execute();
-      }
-    }
+    const rows = members.flatMap((member, index) =>
+      Array.from({ length: perMember }, (_, n) => ({
+        member_id: member, source, external_id: `${index}-${n}`, kind, category, title: kind, url: null,
+        occurred_at: `2026-${month}-0${n + 1}T10:00:00Z`, review_state: 'counted' as const, metadata: '{}',
+      })),
+    );
+    await db.insertInto('contributions').values(rows).execute();
+  }
+
+  it('leaves the rows it did not write marked when it stops halfway, so a later rescore scores them', async () => {
+    const db = store.db;
+    await importUnscored('stop', 'blogPost', 'content', 4, '02');
     // The process stops while the scores are being written (after the scoring, before the standings).
     let reports = 0;
     await expect(
@@ -214,28 +208,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
 
   it('rebuilds the standings of a member rescored after a first scoring stopped between its writes and its rebuild', async () => {
     const db = store.db;
-    await db.deleteFrom('contributions').execute();
-    await db.deleteFrom('member_standings').execute();
-    await db.deleteFrom('scoring_rules_seen').execute();
-    for (const [index, member] of members.entries()) {
-      for (let n = 0; n < 3; n += 1) {
-        await db
-          .insertInto('contributions')
-          .values({
-            member_id: member,
-            source: 'stop-late',
-            external_id: `${index}-${n}`,
-            kind: 'talk',
-            category: 'events',
-            title: 'talk',
-            url: null,
-            occurred_at: `2026-05-0${n + 1}T10:00:00Z`,
-            review_state: 'counted',
-            metadata: '{}',
-          })
-          .execute();
-      }
-    }
+    await importUnscored('stop-late', 'talk', 'events', 3, '05');
     // One share, so the stop falls after every score is written and before any standings are rebuilt.
     await expect(
       rescoreAll(db, config, {
@@ -258,20 +231,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
 
   it('stops every share when one fails, and has stopped writing when it throws', async () => {
     const db = store.db;
-    await db.deleteFrom('contributions').execute();
-    await db.deleteFrom('member_standings').execute();
-    await db.deleteFrom('scoring_rules_seen').execute();
-    for (const [index, member] of members.entries()) {
-      for (let n = 0; n < 6; n += 1) {
-        await db
-          .insertInto('contributions')
-          .values({
-            member_id: member, source: 'shares', external_id: `${index}-${n}`, kind: 'pullRequestMerged', category: 'code',
-            title: 'pr', url: null, occurred_at: `2026-06-0${n + 1}T10:00:00Z`, review_state: 'counted', metadata: '{}',
-          })
-          .execute();
-      }
-    }
+    await importUnscored('shares', 'pullRequestMerged', 'code', 6, '06');
     // The stop comes while the scores are being written, so the other share is likely writing too.
     await expect(
       rescoreAll(db, config, {
