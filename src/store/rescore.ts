@@ -38,6 +38,8 @@ export interface RescoreOptions {
   jobs?: number;
 }
 
+const NOTHING = { contributions: 0, changed: 0 };
+
 export async function rescoreMembers(
   db: Kysely<Database>,
   config: ProgramConfig,
@@ -53,14 +55,9 @@ export async function rescoreMembers(
     (await db.selectFrom('scoring_pending').select('member_id').where(sql<boolean>`member_id = any(${unique}::int[])`).execute()).map((row) => row.member_id),
   );
   const rest = unique.filter((id) => !marked.has(id));
-  const outcome = { contributions: 0, changed: 0 };
-  const add = (part: { contributions: number; changed: number }) => {
-    outcome.contributions += part.contributions;
-    outcome.changed += part.changed;
-  };
-  if (marked.size > 0) add(await rescoreWholeMembers(db, config, (member) => sql`${member} = any(${[...marked]}::int[])`));
-  if (rest.length > 0) add(await rescoreWhere(db, config, sql`c.member_id = any(${rest}::int[])`, sql`member_id = any(${rest}::int[])`));
-  return { members: unique.length, ...outcome };
+  const whole = marked.size > 0 ? await rescoreWholeMembers(db, config, (member) => sql`${member} = any(${[...marked]}::int[])`) : NOTHING;
+  const followed = rest.length > 0 ? await rescoreWhere(db, config, sql`c.member_id = any(${rest}::int[])`, sql`member_id = any(${rest}::int[])`) : NOTHING;
+  return { members: unique.length, contributions: whole.contributions + followed.contributions, changed: whole.changed + followed.changed };
 }
 
 export function rulesDigest(versions: RulesVersion[]): string {
@@ -204,7 +201,8 @@ async function rescoreInRanges(
   options: RescoreOptions,
 ): Promise<{ contributions: number; changed: number }> {
   const span = plan.high - plan.low + 1;
-  const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs ?? DEFAULT_JOBS), span));
+  const asked = Math.floor(options.jobs ?? DEFAULT_JOBS);
+  const jobs = Number.isFinite(asked) ? Math.max(1, Math.min(MAX_JOBS, asked, span)) : 1;
   const done = new Array<number>(jobs).fill(0);
   const shares = Array.from({ length: jobs }, (_, index) => {
     const low = plan.low + Math.floor((span * index) / jobs);
@@ -215,29 +213,25 @@ async function rescoreInRanges(
   // ends only once every share has: nothing of it still writes after it has thrown.
   let failed = false;
   let cause: unknown;
-  const settled = await Promise.allSettled(
+  const outcome = { contributions: 0, changed: 0 };
+  await Promise.all(
     shares.map(async (share, index) => {
       try {
-        return await rescoreInPasses(db, config, share, async (value) => {
+        const part = await rescoreInPasses(db, config, share, async (value) => {
           if (failed) throw new Error('rescore stopped: another share failed');
           done[index] = value;
-          await options.onProgress?.(Math.min(plan.members, done.reduce((sum, part) => sum + part, 0)), plan.members);
+          await options.onProgress?.(Math.min(plan.members, done.reduce((sum, share) => sum + share, 0)), plan.members);
         });
+        outcome.contributions += part.contributions;
+        outcome.changed += part.changed;
       } catch (error) {
         if (!failed) cause = error;
         failed = true;
-        throw error;
       }
     }),
   );
   if (failed) throw cause;
-  return settled.reduce(
-    (sum, outcome) =>
-      outcome.status === 'fulfilled'
-        ? { contributions: sum.contributions + outcome.value.contributions, changed: sum.changed + outcome.value.changed }
-        : sum,
-    { contributions: 0, changed: 0 },
-  );
+  return outcome;
 }
 
 const DEFAULT_JOBS = 2;

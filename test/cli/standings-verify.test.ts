@@ -1,6 +1,7 @@
 // `ambassador standings verify` through the real command on a temp data directory: exit 0 when
 // the maintained standings equal a recomputation, exit 1 with the differences when a write
-// went around the triggers, and --repair rebuilds them.
+// went around the triggers, and --repair rebuilds them. Also `ambassador rescore --jobs` on the
+// same directory: rescored, still verified, and a number of jobs it cannot use refused.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,9 +60,11 @@ describe('ambassador standings verify', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toContain('--jobs: expected a whole number from 1 to 8');
     }
-    const rescored = await runCli(['rescore', '--jobs', '3', '--json'], env);
-    expect(rescored.code).toBe(0);
-    expect(JSON.parse(rescored.stdout)).toMatchObject({ members: 1 });
+    for (const args of [['rescore', '--jobs', '3', '--json'], ['rescore', '--json']]) {
+      const rescored = await runCli(args, env);
+      expect(rescored.code).toBe(0);
+      expect(JSON.parse(rescored.stdout)).toMatchObject({ members: 1 });
+    }
     expect((await runCli(['standings', 'verify', '--json'], env)).code).toBe(0);
   }, 120_000);
 });

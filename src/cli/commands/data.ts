@@ -14,12 +14,12 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
   program
     .command('rescore')
     .description('recompute every contribution\'s points with the current rules (after a rules change)')
-    .option('--jobs <n>', 'database connections to rescore on at once, each for a share of the members (1-8)', '2')
+    .option('--jobs <n>', 'database connections to rescore on at once, each for a share of the members (1-8, default 2)')
     .option('--json', 'print JSON')
     .action(async (options) =>
       withContext(globals(), async ({ store, config, actor }) => {
-        const jobs = Number(options.jobs);
-        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new UserError(`--jobs: expected a whole number from 1 to 8, got "${String(options.jobs).slice(0, 20)}"`);
+        const jobs = options.jobs === undefined ? undefined : Number(options.jobs);
+        if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 8)) throw new UserError(`--jobs: expected a whole number from 1 to 8, got "${String(options.jobs).slice(0, 20)}"`);
         const bar = options.json ? null : progressBar('rescoring members');
         const result = await rescoreAll(store.db, config, { jobs, onProgress: (done, total) => bar?.update(done, total) });
         bar?.stop();
