@@ -17,7 +17,7 @@ import type { ProgramConfig } from '../domain/config-schema.js';
 import { canonicalJson, rulesVersions, type RulesVersion } from '../domain/rules.js';
 import { rulesScopes, type RulesScope } from '../domain/rules-diff.js';
 import { rescoreInPasses, type PassesPlan } from './rescore-passes.js';
-import { scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
+import { clearStandings, scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface RescoreResult {
@@ -296,8 +296,8 @@ async function rescoreWhere(
 
 /**
  * Scores every contribution of the members matched by `members` (over a column reference)
- * and, in the same statement, replaces their maintained standings with totals of the scored
- * rows: the first scoring of a large import costs one pass over its rows, without the update
+ * and, in the same transaction, replaces their maintained standings with totals of the scored
+ * rows (deleted first, written by the scoring statement): the first scoring of a large import costs one pass over its rows, without the update
  * trigger's per-row deltas and a second read of the members' contributions.
  */
 async function rescoreWholeMembers(
@@ -308,6 +308,7 @@ async function rescoreWholeMembers(
   const result = await withRescoreSettings(db, true, async (trx) => {
     // The members' "never scored" marks go first, in the same transaction (see rescoreWhere).
     await sql`delete from scoring_pending where ${members(sql.ref('member_id'))}`.execute(trx);
+    await clearStandings(trx, members);
     return sql<{ considered: number; changed: number }>`
     with ${scoredCtes(config, members(sql.ref('c.member_id')))},
     ${UPDATE_SCORED},
@@ -315,9 +316,9 @@ async function rescoreWholeMembers(
       select f.member_id, extract(year from f.occurred_at at time zone 'UTC')::int as cycle_year, f.category, f.points, f.occurred_at
       from scored f where f.counted
     ),
-    ${standingsFromDated(members)}
+    ${standingsFromDated()}
     select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed,
-           (select count(*) from removed)::int + (select count(*) from written)::int as standings`.execute(trx);
+           (select count(*) from written)::int as standings`.execute(trx);
   });
   const row = result.rows[0]!;
   return { contributions: Number(row.considered), changed: Number(row.changed) };
