@@ -243,6 +243,37 @@ describe.each(ENGINES)('maintained standings on %s', (engine) => {
     expect(year.rows.find((entry) => entry.memberId === m.id)).toMatchObject({ points: 40.5, categories: { code: 2.5, content: 8, events: 30 } });
   });
 
+  it('reads the maintained rows for exactly the period of the cycle, days past a month end included', async () => {
+    const db = store.db;
+    const m = await addMember(db, { handle: `cycle${engine}`, name: 'Cycle', email: `cycle${engine}@example.org`, joinedAt: '2025-06-01' }, 'test');
+    const talk = (externalId: string, at: string) => ({
+      member_id: m.id, source: 'cycle', external_id: externalId, kind: 'talk', category: 'events', title: 'Talk', url: null,
+      occurred_at: at, review_state: 'counted' as const, points: 5, metadata: {}, explanation: '5 = by hand', rules_version: 'by-hand',
+    });
+    await db.insertInto('contributions').values([talk('march', '2026-03-15T10:00:00Z'), talk('june', '2026-06-15T10:00:00Z')]).execute();
+    const pointsOf = async (from: string, to: string) => {
+      const year = await queryStandings(db, { from, to });
+      const row = year.rows.find((entry) => entry.memberId === m.id);
+      expect(await memberOverallRank(db, m.id, { from, to })).toEqual({ rank: row?.rank ?? null, total: year.total });
+      return row?.points;
+    };
+    // 02-29 and 04-31 do not exist in 2026: that cycle runs from 28 February to 30 April.
+    for (const [cycle, from, to, dayLater, points] of [
+      [{ start: '02-29', end: '04-31' }, '2026-02-28', '2026-04-30', '2026-03-01', 5],
+      [{ start: '06-01', end: '06-30' }, '2026-06-01', '2026-06-30', '2026-06-02', 5],
+      [{ start: '01-01', end: '12-31' }, '2026-01-01', '2026-12-31', '2026-01-02', 10],
+    ] as const) {
+      await setStandingsCycle(db, cycle);
+      // Points the contributions do not have: seen only where the period is read from the
+      // maintained rows (the cycle's own period), not where it is aggregated.
+      await sql`update member_standings set points = points + 1000 where member_id = ${m.id} and cycle_year = 2026 and category = 'all'`.execute(db);
+      expect(await pointsOf(from, to), `${from}..${to}`).toBe(points + 1000);
+      expect(await pointsOf(dayLater, to), `${dayLater}..${to}`).toBe(points);
+      await repairStandings(db);
+    }
+    expectVerified(await verifyStandings(db));
+  });
+
   it('rebuilds the standings of what a first scoring scores, and the deferral ends with it', async () => {
     const db = store.db;
     const people: { id: number }[] = [];
