@@ -88,15 +88,19 @@ describe('calendar shades', () => {
 describe('contribution calendar', () => {
   it('draws a square per day in weeks from Monday, each titled with its day and count, whoever it is of', () => {
     const leap = contributionCalendar(2024, new Map([['2024-02-29', 2]]), 'a').value;
-    expect(leap.match(/<rect /g)).toHaveLength(366);
+    expect(leap.match(/<use /g)).toHaveLength(366);
+    // A square per weekday row (y = 18 + row * 15), each day a reference to its row's square in its week's column.
+    expect(leap).toContain('<rect id="a0" y="18" width="12" height="12" rx="2"/>');
+    expect(leap).toContain('<rect id="a3" y="63" width="12" height="12" rx="2"/>');
     // 2024-01-01 is a Monday: the first week's first row; 29 February is in week 8 (x = 30 + 8 * 15), a Thursday.
-    expect(leap).toContain('<rect x="30" y="18" width="12" height="12" rx="2" class="cal-0"><title>Jan 1, 2024: 0 contributions</title></rect>');
-    expect(leap).toMatch(/<rect x="150" y="63" width="12" height="12" rx="2" class="cal-[1-4]"><title>Feb 29, 2024: 2 contributions<\/title><\/rect>/);
+    expect(leap).toContain('<g class="cal-0"><g transform="translate(30)"><use href="#a0"><title>Jan 1, 2024: 0 contributions</title></use>');
+    expect(leap).toMatch(/<g transform="translate\(150\)">(<use href="#a\d"><title>[^<]*<\/title><\/use>){3}<use href="#a3" class="cal-[1-4]"><title>Feb 29, 2024: 2 contributions<\/title><\/use>/);
     // The year's squares are made once; another person's counts do not carry over.
     const other = contributionCalendar(2024, new Map([['2024-12-31', 1]]), 'b').value;
     expect(other).toContain('<title>Feb 29, 2024: 0 contributions</title>');
     expect(other).toContain('<title>Dec 31, 2024: 1 contribution</title>');
-    expect(contributionCalendar(2025, new Map(), 'c').value.match(/<rect /g)).toHaveLength(365);
+    expect(other).not.toContain('href="#a');
+    expect(contributionCalendar(2025, new Map(), 'c').value.match(/<use /g)).toHaveLength(365);
   });
 });
 

@@ -107,7 +107,7 @@ export function profileRoutes(context: WebContext): Route[] {
               </section>
               <section class="card calendar-card" aria-labelledby="calendar-title">
                 <h2 id="calendar-title">Calendar</h2>
-                ${contributionCalendar(profile.year, profile.byDay, 'calendar')}
+                ${contributionCalendar(profile.year, profile.byDay, 'cal')}
               </section>
             </div>
             <section class="card" aria-labelledby="timeline-title">

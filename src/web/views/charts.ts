@@ -1,8 +1,8 @@
 // Charts drawn on the server as SVG, each with a text alternative: a title and description
 // for assistive technology and a table or sentence for everyone.
 import { CATEGORIES, CATEGORY_LABELS, type CategoryPoints } from '../../domain/categories.js';
-import { daysBetween, daysInMonth } from '../../domain/dates.js';
-import { html, raw, type Html } from '../html.js';
+import { daysInMonth } from '../../domain/dates.js';
+import { escapeHtml, html, raw, type Html } from '../html.js';
 import { formatPoints } from './components.js';
 
 /**
@@ -91,80 +91,99 @@ export function categoryChart(categories: CategoryPoints, id: string, unit = 'po
 
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** The parts of a year's calendar squares that do not depend on whose it is: each day's date, and its square's markup before the shade and before the count. */
-interface CalendarCells {
+const CALENDAR_CELL = 12;
+const CALENDAR_STEP = CALENDAR_CELL + 3; // a square and the gap after it
+const CALENDAR_LEFT = 30;
+const CALENDAR_TOP = 18;
+
+/**
+ * What a year's calendar is made of besides its counts: the markup before the first day (the
+ * squares, the labels), each day's date, its square's markup before the shade (with the start of
+ * its week's column on a Monday) and its tooltip before the count.
+ */
+interface CalendarFrame {
+  start: string;
   dates: string[];
   before: string[];
   after: string[];
 }
 
-// A year's squares are the same for every profile: made once per year (a handful of years).
-const CALENDAR_CELLS = new Map<number, CalendarCells>();
+/**
+ * A day's shade as the rest of its square's opening tag. The squares are drawn in a group of
+ * shade 0 and take their fill from it (a `<use>` passes its fill on to the square it draws), so
+ * only the days with contributions name a shade.
+ */
+const SHADE_ATTRIBUTES = ['>', ' class="cal-1">', ' class="cal-2">', ' class="cal-3">', ' class="cal-4">'];
 
-function calendarCells(year: number): CalendarCells {
-  const known = CALENDAR_CELLS.get(year);
+// A year's frame is the same for every profile: made once per year and calendar id (a handful).
+const CALENDAR_FRAMES = new Map<string, CalendarFrame>();
+
+/**
+ * The squares cost most of a profile page's bytes (365 tooltips), so each day is only a
+ * reference to its weekday's square, `<use href="#{id}{weekday}">`, inside its week's column,
+ * `<g transform="translate(…)">`. (A nested `<svg x="…">` is shorter, but Chromium snaps its
+ * viewport to pixels and the squares' edges come out differently.) The squares keep their
+ * geometry as attributes, not CSS, which every browser draws alike.
+ */
+function calendarFrame(year: number, id: string): CalendarFrame {
+  const key = `${year} ${id}`;
+  const known = CALENDAR_FRAMES.get(key);
   if (known) return known;
-  const firstWeekday = (new Date(Date.UTC(year, 0, 1)).getUTCDay() + 6) % 7; // Monday = 0
-  const cells: CalendarCells = { dates: [], before: [], after: [] };
-  let slot = firstWeekday;
+  const squareId = escapeHtml(id);
+  const squares = [0, 1, 2, 3, 4, 5, 6]
+    .map((weekday) => `<rect id="${squareId}${weekday}" y="${CALENDAR_TOP + weekday * CALENDAR_STEP}" width="${CALENDAR_CELL}" height="${CALENDAR_CELL}" rx="2"/>`)
+    .join('');
+  const frame: CalendarFrame = { start: '', dates: [], before: [], after: [] };
+  let monthLabels = '';
+  let slot = (new Date(Date.UTC(year, 0, 1)).getUTCDay() + 6) % 7; // Monday = 0
   for (let month = 1; month <= 12; month += 1) {
     const monthLength = daysInMonth(year, month);
+    monthLabels += `<text x="${CALENDAR_LEFT + Math.floor(slot / 7) * CALENDAR_STEP}" y="11">${SHORT_MONTHS[month - 1]}</text>`;
     for (let day = 1; day <= monthLength; day += 1, slot += 1) {
-      cells.dates.push(`${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`);
-      const x = CALENDAR_LEFT + Math.floor(slot / 7) * (CALENDAR_CELL + CALENDAR_GAP);
-      const y = CALENDAR_TOP + (slot % 7) * (CALENDAR_CELL + CALENDAR_GAP);
-      cells.before.push(`<rect x="${x}" y="${y}" width="${CALENDAR_CELL}" height="${CALENDAR_CELL}" rx="2" class="cal-`);
-      cells.after.push(`"><title>${SHORT_MONTHS[month - 1]} ${day}, ${year}: `);
+      const weekday = slot % 7;
+      const first = frame.dates.length === 0;
+      const column = first || weekday === 0 ? `${first ? '' : '</g>'}<g transform="translate(${CALENDAR_LEFT + Math.floor(slot / 7) * CALENDAR_STEP})">` : '';
+      frame.dates.push(`${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`);
+      frame.before.push(`${column}<use href="#${squareId}${weekday}"`);
+      frame.after.push(`<title>${SHORT_MONTHS[month - 1]} ${day}, ${year}: `);
     }
   }
-  if (CALENDAR_CELLS.size >= 32) CALENDAR_CELLS.clear();
-  CALENDAR_CELLS.set(year, cells);
-  return cells;
+  const dayLabels = ['Mon', '', 'Wed', '', 'Fri', '', '']
+    .map((label, weekday) => (label ? `<text x="0" y="${CALENDAR_TOP + weekday * CALENDAR_STEP + 10}">${label}</text>` : ''))
+    .join('');
+  frame.start = `<defs>${squares}</defs><g class="chart-small">${monthLabels}${dayLabels}</g><g class="cal-0">`;
+  if (CALENDAR_FRAMES.size >= 32) CALENDAR_FRAMES.clear();
+  CALENDAR_FRAMES.set(key, frame);
+  return frame;
 }
 
-const CALENDAR_CELL = 12;
-const CALENDAR_GAP = 3;
-const CALENDAR_LEFT = 30;
-const CALENDAR_TOP = 18;
-
-/** A year of days as a grid of squares (weeks as columns), darker for more contributions. */
+/**
+ * A year of days as a grid of squares (weeks as columns), darker for more contributions.
+ * `id` starts the calendar's ids (`{id}-title`, `{id}-desc`, `{id}0` to `{id}6`), unique on the
+ * page; a short one saves bytes, since every day repeats it.
+ */
 export function contributionCalendar(year: number, counts: Map<string, number>, id: string): Html {
-  const start = `${year}-01-01`;
-  const firstWeekday = (new Date(Date.UTC(year, 0, 1)).getUTCDay() + 6) % 7; // Monday = 0
-  const cell = CALENDAR_CELL;
-  const gap = CALENDAR_GAP;
-  const left = CALENDAR_LEFT;
-  const top = CALENDAR_TOP;
   const levelOf = calendarLevels(counts.values());
-  let squares = '';
+  const { start, dates, before, after } = calendarFrame(year, id);
+  let squares = start;
   let total = 0;
   let activeDays = 0;
-  const { dates, before, after } = calendarCells(year);
   for (let i = 0; i < dates.length; i += 1) {
     const count = counts.get(dates[i]!) ?? 0;
     total += count;
     if (count > 0) activeDays += 1;
-    squares += `${before[i]}${levelOf(count)}${after[i]}${count} contribution${count === 1 ? '' : 's'}</title></rect>`;
+    squares += `${before[i]}${SHADE_ATTRIBUTES[levelOf(count)]}${after[i]}${count} contribution${count === 1 ? '' : 's'}</title></use>`;
   }
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const monthLabels = months
-    .map((label, month) => {
-      const offset = daysBetween(start, `${year}-${String(month + 1).padStart(2, '0')}-01`) + firstWeekday;
-      return `<text x="${left + Math.floor(offset / 7) * (cell + gap)}" y="11" class="chart-small">${label}</text>`;
-    })
-    .join('');
-  const dayLabels = ['Mon', '', 'Wed', '', 'Fri', '', '']
-    .map((label, index) => (label ? `<text x="0" y="${top + index * (cell + gap) + 10}" class="chart-small">${label}</text>` : ''))
-    .join('');
-  const width = left + 54 * (cell + gap);
-  const height = top + 7 * (cell + gap);
+  squares += '</g></g>'; // the last week's column, then the group of shade 0
+  const width = CALENDAR_LEFT + 54 * CALENDAR_STEP;
+  const height = CALENDAR_TOP + 7 * CALENDAR_STEP;
   const summary = `${total} counted contribution${total === 1 ? '' : 's'} on ${activeDays} day${activeDays === 1 ? '' : 's'} in ${year}`;
   return html`<figure class="chart calendar">
     <div class="scroll-x" tabindex="0" role="group" aria-label="Contribution calendar ${year}">
     <svg viewBox="0 0 ${width} ${height}" class="calendar-svg" role="img" aria-labelledby="${id}-title ${id}-desc">
       <title id="${id}-title">Contribution calendar ${year}</title>
       <desc id="${id}-desc">${summary}</desc>
-      ${raw(monthLabels + dayLabels + squares)}
+      ${raw(squares)}
     </svg>
     </div>
     <figcaption>${summary}. <span class="legend" aria-hidden="true">Less <i class="cal-0"></i><i class="cal-1"></i><i class="cal-2"></i><i class="cal-3"></i><i class="cal-4"></i> More</span></figcaption>
