@@ -2,7 +2,7 @@
 // table rather than a write of every page per chunk of members:
 //
 // 1. score the members chunk by chunk (reads only) into a temporary table: the rows whose score
-//    changes, with where (ctid) and which version (xmin) of each row was read;
+//    changes, with the version (xmin) of each row as read;
 // 2. write those scores stretch by stretch in id order, which is the table's physical order, so a
 //    stretch's pages are written in one short burst (each logged in full once after a
 //    checkpoint, not once per chunk), in interleaved transactions, each for every P-th member
@@ -16,7 +16,7 @@
 // Needs its own connection (the temporary tables) and its own transactions.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { clearStandings, ROW_VERSION_MATCH, scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
+import { clearStandings, scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface PassesPlan {
@@ -67,7 +67,7 @@ export async function rescoreInPasses(
     await sql`create temporary table rescore_missed (member_id integer not null)`.execute(conn);
     await sql`
       create temporary table rescore_scores (
-        id integer not null, member_id integer not null, row_ctid tid not null, row_xmin xid not null,
+        id integer not null, member_id integer not null, row_xmin xid not null,
         points numeric(12, 2) not null, explanation text not null, rules_version text not null
       )`.execute(conn);
     try {
@@ -100,8 +100,8 @@ async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: P
     sql<{ considered: number }>`
       with ${scoredCtes(config, plan.filter(from, to), { rowVersion: true })},
       kept as (
-        insert into rescore_scores (id, member_id, row_ctid, row_xmin, points, explanation, rules_version)
-        select id, member_id, row_ctid, row_xmin, points, explanation, rules_version from scored
+        insert into rescore_scores (id, member_id, row_xmin, points, explanation, rules_version)
+        select id, member_id, row_xmin, points, explanation, rules_version from scored
         where (was_points, was_explanation, was_rules_version) is distinct from (points::numeric(12, 2), explanation, rules_version)
         returning 1
       )
@@ -154,7 +154,7 @@ async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: 
         where ctid >= ${`(${from},0)`}::tid and ctid < ${`(${until},0)`}::tid and member_id % ${passes} = ${pass}
         order by id
       ),
-      ${updateScores(sql`f`, ROW_VERSION_MATCH)},
+      ${updateScores(sql`f`, sql`c.xmin = f.row_xmin`)},
       missing as (
         select distinct f.member_id
         from (select * from f where f.id not in (select id from updated)) f
