@@ -297,8 +297,9 @@ async function rescoreWhere(
 /**
  * Scores every contribution of the members matched by `members` (over a column reference)
  * and, in the same transaction, replaces their maintained standings with totals of the scored
- * rows (deleted first, written by the scoring statement): the first scoring of a large import costs one pass over its rows, without the update
- * trigger's per-row deltas and a second read of the members' contributions.
+ * rows (deleted first, written by the scoring statement): the first scoring of a large import
+ * costs one pass over its rows, without the update trigger's per-row deltas and a second read
+ * of the members' contributions.
  */
 async function rescoreWholeMembers(
   db: Kysely<Database>,
@@ -317,8 +318,7 @@ async function rescoreWholeMembers(
       from scored f where f.counted
     ),
     ${standingsFromDated()}
-    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed,
-           (select count(*) from written)::int as standings`.execute(trx);
+    select (select count(*) from scored)::int as considered, (select count(*) from updated)::int as changed`.execute(trx);
   });
   const row = result.rows[0]!;
   return { contributions: Number(row.considered), changed: Number(row.changed) };
