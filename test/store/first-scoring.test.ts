@@ -182,21 +182,26 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     await db.insertInto('contributions').values(rows).execute();
   }
 
+  /** A first scoring that throws from its progress report once `fraction` of the members are done; returns how many reports it made. */
+  async function stopAt(fraction: number, options: { chunkSize: number; jobs?: number }): Promise<number> {
+    let reports = 0;
+    await expect(
+      rescoreAll(store.db, config, {
+        ...options,
+        onProgress: (done, total) => {
+          reports += 1;
+          if (done > total * fraction) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    return reports;
+  }
+
   it('leaves the rows it did not write marked when it stops halfway, so a later rescore scores them', async () => {
     const db = store.db;
     await importUnscored('stop', 'blogPost', 'content', 4, '02');
     // The process stops while the scores are being written (after the scoring, before the standings).
-    let reports = 0;
-    await expect(
-      rescoreAll(db, config, {
-        chunkSize: 2,
-        onProgress: (done, total) => {
-          reports += 1;
-          if (done > total / 3) throw new Error('stopped');
-        },
-      }),
-    ).rejects.toThrow('stopped');
-    expect(reports).toBeGreaterThan(1);
+    expect(await stopAt(1 / 3, { chunkSize: 2 })).toBeGreaterThan(1);
     // Meanwhile another write scores one member and records the rules as in use.
     await rescoreMembers(db, config, [members[0]!]);
     await rescoreAll(db, config, { chunkSize: 2 });
@@ -210,15 +215,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     const db = store.db;
     await importUnscored('stop-late', 'talk', 'events', 3, '05');
     // One share, so the stop falls after every score is written and before any standings are rebuilt.
-    await expect(
-      rescoreAll(db, config, {
-        chunkSize: 2,
-        jobs: 1,
-        onProgress: (done, total) => {
-          if (done > total / 2) throw new Error('stopped');
-        },
-      }),
-    ).rejects.toThrow('stopped');
+    await stopAt(1 / 2, { chunkSize: 2, jobs: 1 });
     const written = await db.selectFrom('contributions').select('id').where('rules_version', '<>', '').execute();
     expect(written.length).toBe(members.length * 3);
     // Scoring one member again changes none of its rows: its standings must still come from them.
@@ -233,15 +230,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
     const db = store.db;
     await importUnscored('shares', 'pullRequestMerged', 'code', 6, '06');
     // The stop comes while the scores are being written, so the other share is likely writing too.
-    await expect(
-      rescoreAll(db, config, {
-        chunkSize: 1,
-        jobs: 2,
-        onProgress: (done, total) => {
-          if (done > total * 0.4) throw new Error('stopped');
-        },
-      }),
-    ).rejects.toThrow('stopped');
+    await stopAt(0.4, { chunkSize: 1, jobs: 2 });
     const written = async () => Number((await sql<{ n: number }>`select count(*)::int as n from contributions where rules_version <> ''`.execute(db)).rows[0]!.n);
     const atThrow = await written();
     await new Promise((resolve) => setTimeout(resolve, 400));
