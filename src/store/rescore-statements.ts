@@ -2,6 +2,7 @@
 // rescore in passes (rescore-passes.ts): the scoring of a set of contributions as CTEs, the
 // settings rescore statements run with, and the rebuild of members' standings from their rows.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { CATEGORIES } from '../domain/categories.js';
 import type { ProgramConfig } from '../domain/config-schema.js';
 import { rulesVersions } from '../domain/rules.js';
 import { compileScoring, lowerLabelsSql, versionIndexSql } from './scoring-sql.js';
@@ -76,7 +77,12 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>, o
  * triggers set their own join methods back (migration 0074). `deferStandings` skips the
  * standings update trigger: for a statement that rebuilds the standings of what it scores.
  */
-export async function withRescoreSettings<T>(db: Kysely<Database>, deferStandings: boolean, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withRescoreSettings<T>(
+  db: Kysely<Database>,
+  deferStandings: boolean,
+  body: (trx: Kysely<Database>) => Promise<T>,
+  also: [string, string][] = [],
+): Promise<T> {
   return withSettings(
     db,
     [
@@ -86,10 +92,20 @@ export async function withRescoreSettings<T>(db: Kysely<Database>, deferStanding
       ['enable_hashjoin', 'off'],
       ['enable_mergejoin', 'off'],
       ['ambassador.standings_deferred', deferStandings ? 'on' : 'off'],
+      ...also,
     ],
     body,
   );
 }
+
+/**
+ * For the transactions of a rescore in passes, which rescoreAll ends with a transaction of its
+ * own that commits as usual: theirs do not wait for the log to reach the disk (hundreds of
+ * commits in a first scoring). A crash may lose the last of them, whole (each is atomic, and
+ * the log is replayed in order, so none is kept without the ones before it); the rules they
+ * applied are not yet recorded as applied then, so the next rescore does them again.
+ */
+export const PASS_COMMITS: [string, string][] = [['synchronous_commit', 'off']];
 
 /** The settings of a statement that scores in SQL without writing (the rules preview): no JIT, sorts in memory. */
 export const SCORING_READ_SETTINGS: [string, string][] = [
@@ -133,24 +149,43 @@ export async function clearStandings(trx: Kysely<Database>, members: (column: Ra
  * After a CTE `dated` (member_id, cycle_year, category, points, occurred_at: the counted rows of
  * members whose standings clearStandings deleted earlier in the transaction), a CTE `written`
  * that inserts those members' standings from totals of those rows. A row another transaction
- * inserted meanwhile (its standings trigger) is replaced.
+ * inserted meanwhile (its standings trigger) is replaced. The rows are made as
+ * standings_rows_of (migration 0074) makes them, written out here so the planner sees one
+ * query: through that function they went into an array and out of it again, and the function
+ * ran as a query of its own (a tenth of a first scoring's rebuild).
  */
 export function standingsFromDated(): RawBuilder<unknown> {
   return sql`    bounds as materialized (
       select y.cycle_year, b.from_at, b.until_at
       from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
     ),
-    totals as (
-      select row(d.member_id, d.cycle_year, d.category, sum(d.points), count(*)::int, max(d.occurred_at))::standings_category_total as total
+    totals as materialized (
+      select d.member_id, d.cycle_year, d.category, sum(d.points) as points, count(*)::int as contributions, max(d.occurred_at) as last_at
       from dated d join bounds b on b.cycle_year = d.cycle_year
       where d.occurred_at >= b.from_at and d.occurred_at < b.until_at
       group by d.member_id, d.cycle_year, d.category
+    ),
+    member_totals as (
+      select t.member_id, t.cycle_year, sum(t.points) as points, sum(t.contributions)::int as contributions, max(t.last_at) as last_at,
+             count(*) filter (where t.points > 0)::int as breadth,
+             ${sql.join(
+               CATEGORIES.map((category) => sql`coalesce(sum(t.points) filter (where t.category = ${sql.lit(category)}), 0) as ${sql.ref(category)}`),
+               sql`, `,
+             )}
+      from totals t group by t.member_id, t.cycle_year
     ),
     written as (
       insert into member_standings
         (member_id, cycle_year, category, points, categories_with_points, contributions, last_counted_at, handle_key,
          code, content, events, documentation, education, leadership, listed, handle, name)
-      select r.* from standings_rows_of(array(select t.total from totals t)) r
+      select t.member_id, t.cycle_year, 'all', t.points, t.breadth, t.contributions, t.last_at, lower(m.handle),
+             t.code, t.content, t.events, t.documentation, t.education, t.leadership, m.state = 'registered' and not m.is_bot, m.handle, m.name
+      from member_totals t join members m on m.id = t.member_id
+      union all
+      select t.member_id, t.cycle_year, t.category, t.points, 1, t.contributions, t.last_at, lower(m.handle),
+             0, 0, 0, 0, 0, 0, m.state = 'registered' and not m.is_bot, m.handle, m.name
+      from totals t join members m on m.id = t.member_id
+      where t.points > 0
       on conflict (member_id, cycle_year, category) do update set
         points = excluded.points, categories_with_points = excluded.categories_with_points, contributions = excluded.contributions,
         last_counted_at = excluded.last_counted_at, handle_key = excluded.handle_key, code = excluded.code, content = excluded.content,
