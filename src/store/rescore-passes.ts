@@ -8,7 +8,8 @@
 //    checkpoint, not once per chunk), in interleaved transactions, each for every P-th member
 //    (a member's standings move once), so that a page takes few new versions per transaction
 //    and keeps them on the page (HOT: no index entries). A row changed since it was read is not written and its member is marked to be
-//    scored again, whole (scoring_pending). The standings follow through the update trigger;
+//    scored again, whole (scoring_pending). The standings move in the same transaction by the
+//    points deltas of the rows written (standings_apply_deltas, migration 0087);
 // 3. for the first scoring only, whose writes defer that trigger: rebuild the standings chunk
 //    by chunk from the contributions as written, and only then end the members' never-scored
 //    marks (a rescore stopped halfway leaves what it did not write marked).
@@ -61,13 +62,17 @@ export async function rescoreInPasses(
     await onProgress?.(Math.round(((phase + fraction) / phases) * plan.members), plan.members);
   };
   return db.connection().execute(async (conn) => {
-    const drop = () => sql`drop table if exists pg_temp.rescore_scores, pg_temp.rescore_writes, pg_temp.rescore_missed`.execute(conn);
+    const drop = () => sql`drop table if exists pg_temp.rescore_scores, pg_temp.rescore_writes, pg_temp.rescore_missed, pg_temp.rescore_deltas`.execute(conn);
     await drop();
     // The members whose rows changed between their scoring and its write (marked to be scored again).
     await sql`create temporary table rescore_missed (member_id integer not null)`.execute(conn);
+    // The standings deltas of a pass's writes, applied before its transaction commits.
+    await sql`
+      create temporary table rescore_deltas (member_id integer not null, cycle_year integer not null, category text not null, delta numeric not null)
+      on commit delete rows`.execute(conn);
     await sql`
       create temporary table rescore_scores (
-        id integer not null, member_id integer not null, row_xmin xid not null,
+        id integer not null, member_id integer not null, row_xmin xid not null, was_points numeric(12, 2) not null,
         points numeric(12, 2) not null, explanation text not null, rules_version text not null
       )`.execute(conn);
     try {
@@ -100,8 +105,8 @@ async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: P
     sql<{ considered: number }>`
       with ${scoredCtes(config, plan.filter(from, to), { rowVersion: true })},
       kept as (
-        insert into rescore_scores (id, member_id, row_xmin, points, explanation, rules_version)
-        select id, member_id, row_xmin, points, explanation, rules_version from scored
+        insert into rescore_scores (id, member_id, row_xmin, was_points, points, explanation, rules_version)
+        select id, member_id, row_xmin, was_points, points, explanation, rules_version from scored
         where (was_points, was_explanation, was_rules_version) is distinct from (points::numeric(12, 2), explanation, rules_version)
         returning 1
       )
@@ -111,7 +116,7 @@ async function scoreChunk(conn: Kysely<Database>, config: ProgramConfig, plan: P
 }
 
 /** Writes rescore_scores to contributions in stretches and passes; returns the rows written. */
-async function writeScores(conn: Kysely<Database>, deferStandings: boolean, writers: number, progress: (fraction: number) => Promise<void>): Promise<number> {
+async function writeScores(conn: Kysely<Database>, rebuildLater: boolean, writers: number, progress: (fraction: number) => Promise<void>): Promise<number> {
   // In id order (the table's), so a stretch of writes reads a stretch of this table (by ctid).
   await conn.transaction().execute(async (trx) => {
     await sql`set local work_mem = '256MB'`.execute(trx);
@@ -132,11 +137,11 @@ async function writeScores(conn: Kysely<Database>, deferStandings: boolean, writ
   const perPage = (rows * writers) / tablePages;
   const budget = writers > 1 ? VERSIONS_PER_PAGE / 2 : VERSIONS_PER_PAGE;
   const passes = perPage <= VERSIONS_PER_PAGE ? 1 : Math.min(MAX_PASSES, Math.ceil(perPage / budget));
-  const stretch = Math.max(1, Math.ceil((pages * stretchRows(rows, tablePages, Number(sizes.rows[0]!.buffers), writers, deferStandings && passes > 1)) / rows));
+  const stretch = Math.max(1, Math.ceil((pages * stretchRows(rows, tablePages, Number(sizes.rows[0]!.buffers), writers, rebuildLater && passes > 1)) / rows));
   let changed = 0;
   for (let block = 0; block < pages; block += stretch) {
     for (let pass = 0; pass < passes; pass += 1) {
-      changed += await writePass(conn, deferStandings, block, block + stretch, passes, pass);
+      changed += await writePass(conn, rebuildLater, block, block + stretch, passes, pass);
     }
     await progress(Math.min(1, (block + stretch) / pages));
   }
@@ -163,16 +168,42 @@ function stretchRows(rows: number, tablePages: number, buffers: number, writers:
  * One pass of a stretch: the scores of every `passes`-th member in blocks `from`..`until` of
  * rescore_writes, written where the row is still the version that was scored. Rows changed
  * since (a review, an edit) are not written: their members are marked to be scored again.
+ * The standings update trigger is deferred either way: a first scoring rebuilds the standings
+ * afterwards (`rebuildLater`); otherwise the pass moves them by the points deltas of the rows
+ * it wrote (each row's points as read, and so before the write, against its new points),
+ * applied in its transaction by standings_apply_deltas (migration 0087), as the trigger would
+ * but without keeping every old and new row of the update to find them again.
  */
-async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: number, until: number, passes: number, pass: number): Promise<number> {
-  const result = await withRescoreSettings(conn, deferStandings, (trx) =>
-    sql<{ changed: number }>`
+async function writePass(conn: Kysely<Database>, rebuildLater: boolean, from: number, until: number, passes: number, pass: number): Promise<number> {
+  const deltas = rebuildLater
+    ? sql``
+    : sql`,
+      years as materialized (
+        select distinct extract(year from u.occurred_at at time zone 'UTC')::int as cycle_year from updated u where u.review_state = 'counted'
+      ),
+      bounds as materialized (
+        select y.cycle_year, b.from_at, b.until_at from years y cross join lateral standings_cycle_bounds(y.cycle_year) b
+      ),
+      moved as (
+        insert into rescore_deltas (member_id, cycle_year, category, delta)
+        select u.member_id, b.cycle_year, u.category, sum(u.points - u.was_points)
+        from updated u join bounds b on b.cycle_year = extract(year from u.occurred_at at time zone 'UTC')::int
+        where u.review_state = 'counted' and u.occurred_at >= b.from_at and u.occurred_at < b.until_at
+        group by u.member_id, b.cycle_year, u.category
+        having sum(u.points - u.was_points) <> 0
+        returning 1
+      )`;
+  const result = await withRescoreSettings(
+    conn,
+    true,
+    async (trx) => {
+      const written = await sql<{ changed: number }>`
       with f as materialized (
         select * from rescore_writes
         where ctid >= ${`(${from},0)`}::tid and ctid < ${`(${until},0)`}::tid and member_id % ${passes} = ${pass}
         order by id
       ),
-      ${updateScores(sql`f`, sql`c.xmin = f.row_xmin`)},
+      ${updateScores(sql`f`, sql`c.xmin = f.row_xmin`, rebuildLater ? sql`` : sql`, c.member_id, c.occurred_at, c.category, c.review_state, c.points, f.was_points`)},
       missing as (
         select distinct f.member_id
         from (select * from f where f.id not in (select id from updated)) f
@@ -185,9 +216,17 @@ async function writePass(conn: Kysely<Database>, deferStandings: boolean, from: 
       ),
       noted as (
         insert into rescore_missed (member_id) select member_id from missing returning 1
-      )
+      )${deltas}
       select (select count(*) from updated)::int as changed, (select count(*) from marked)::int as marked,
-             (select count(*) from noted)::int as noted`.execute(trx),
+             (select count(*) from noted)::int as noted`.execute(trx);
+      // A later statement, so the function reads the rows as written when it recomputes a year.
+      if (!rebuildLater) {
+        await sql`
+          select standings_apply_deltas(array_agg(member_id), array_agg(cycle_year), array_agg(category), array_agg(delta), null, null)
+          from rescore_deltas having count(*) > 0`.execute(trx);
+      }
+      return written;
+    },
     PASS_COMMITS,
   );
   return Number(result.rows[0]?.changed ?? 0);

@@ -196,19 +196,20 @@ export function standingsFromDated(): RawBuilder<unknown> {
 }
 
 /**
- * The CTE `updated` (returning c.id): writes the scores of `source` (id, points, explanation,
- * rules_version, in id order) to the contributions they differ from, where `also` holds too.
+ * The CTE `updated` (returning c.id, and the columns `returning` lists after a leading comma):
+ * writes the scores of `source` (id, points, explanation, rules_version, in id order) to the
+ * contributions they differ from, where `also` holds too.
  * Each row is looked up in the primary key: an index fetch also prunes the page of the dead
  * versions earlier passes left (a fetch by ctid does not, and then only 29% of a first
  * scoring's writes stayed on their pages, against 97%).
  */
-export function updateScores(source: RawBuilder<unknown>, also: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+export function updateScores(source: RawBuilder<unknown>, also: RawBuilder<unknown> = sql`true`, returning: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   return sql`updated as (
       update contributions c
       set points = f.points, explanation = f.explanation, rules_version = f.rules_version, updated_at = now()
       from ${source} f
       where c.id = f.id and ${also}
         and (c.points, c.explanation, c.rules_version) is distinct from (f.points::numeric(12, 2), f.explanation, f.rules_version)
-      returning c.id
+      returning c.id${returning}
     )`;
 }

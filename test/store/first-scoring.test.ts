@@ -127,7 +127,7 @@ describe.each(ENGINES)('first scoring on %s', (engine) => {
             onProgress: writeBetween(ids[touched % ids.length]!),
           });
           await expectScoredAsDomain(rulesVersions(config), true);
-          // Then a rules change, rescored in passes with the standings trigger on.
+          // Then a rules change, rescored in passes that move the standings by their deltas.
           await rescoreAll(db, changed, {
             chunkSize: 2,
             onProgress: writeBetween(ids[(touched + 1) % ids.length]!),
