@@ -10,7 +10,7 @@
 //    and keeps them on the page (HOT: no index entries). A row changed since it was read is not written and its member is marked to be
 //    scored again, whole (scoring_pending). The standings move in the same transaction by the
 //    points deltas of the rows written (standings_apply_deltas, migration 0087);
-// 3. for the first scoring only, whose writes defer that trigger: rebuild the standings chunk
+// 3. for the first scoring only, whose passes move no standings: rebuild the standings chunk
 //    by chunk from the contributions as written, and only then end the members' never-scored
 //    marks (a rescore stopped halfway leaves what it did not write marked).
 //
@@ -155,7 +155,7 @@ async function writeScores(conn: Kysely<Database>, rebuildLater: boolean, writer
  * rows on two connections spanned 14,000 of the table's 65,000 pages and the cache's 16,384
  * (128 MB), and each pass evicted the last one's pages before it came back to them (1.2M pages
  * written out by the connections; 490,000 with the smaller stretches, and 23 s of writes down
- * to 14 s). Writes that move the standings as they go (the update trigger) keep large stretches:
+ * to 14 s). Passes that move the standings as they go (by their deltas) keep large stretches:
  * a member's standings move once per stretch.
  */
 function stretchRows(rows: number, tablePages: number, buffers: number, writers: number, revisited: boolean): number {

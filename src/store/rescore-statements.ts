@@ -75,7 +75,9 @@ export function scoredCtes(config: ProgramConfig, filter: RawBuilder<unknown>, o
  * order (a nested loop over the primary key), which visits the table's pages in order
  * instead of hashing the whole table and writing in the scorer's order. The standings
  * triggers set their own join methods back (migration 0074). `deferStandings` skips the
- * standings update trigger: for a statement that rebuilds the standings of what it scores.
+ * standings update trigger: for a statement that rebuilds the standings of what it scores, or
+ * a pass that moves them by the deltas of what it writes (rescore-passes.ts). `also`: more
+ * settings (PASS_COMMITS).
  */
 export async function withRescoreSettings<T>(
   db: Kysely<Database>,
@@ -152,7 +154,7 @@ export async function clearStandings(trx: Kysely<Database>, members: (column: Ra
  * inserted meanwhile (its standings trigger) is replaced. The rows are made as
  * standings_rows_of (migration 0074) makes them, written out here so the planner sees one
  * query: through that function they went into an array and out of it again, and the function
- * ran as a query of its own (a tenth of a first scoring's rebuild).
+ * ran as a query of its own (about a tenth of each rebuild statement).
  */
 export function standingsFromDated(): RawBuilder<unknown> {
   return sql`    bounds as materialized (
