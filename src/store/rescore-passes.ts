@@ -17,7 +17,7 @@
 // Needs its own connection (the temporary tables) and its own transactions.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProgramConfig } from '../domain/config-schema.js';
-import { clearStandings, PASS_COMMITS, scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
+import { clearStandings, cycleBounds, PASS_COMMITS, scoredCtes, standingsFromDated, updateScores, withRescoreSettings } from './rescore-statements.js';
 import type { Database } from './schema.js';
 
 export interface PassesPlan {
@@ -178,12 +178,7 @@ async function writePass(conn: Kysely<Database>, rebuildLater: boolean, from: nu
   const deltas = rebuildLater
     ? sql``
     : sql`,
-      years as materialized (
-        select distinct extract(year from u.occurred_at at time zone 'UTC')::int as cycle_year from updated u where u.review_state = 'counted'
-      ),
-      bounds as materialized (
-        select y.cycle_year, b.from_at, b.until_at from years y cross join lateral standings_cycle_bounds(y.cycle_year) b
-      ),
+      ${cycleBounds(sql`select distinct extract(year from u.occurred_at at time zone 'UTC')::int as cycle_year from updated u where u.review_state = 'counted'`)},
       moved as (
         insert into rescore_deltas (member_id, cycle_year, category, delta)
         select u.member_id, b.cycle_year, u.category, sum(u.points - u.was_points)

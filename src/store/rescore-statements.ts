@@ -157,10 +157,7 @@ export async function clearStandings(trx: Kysely<Database>, members: (column: Ra
  * ran as a query of its own (about a tenth of each rebuild statement).
  */
 export function standingsFromDated(): RawBuilder<unknown> {
-  return sql`    bounds as materialized (
-      select y.cycle_year, b.from_at, b.until_at
-      from (select distinct cycle_year from dated) y cross join lateral standings_cycle_bounds(y.cycle_year) b
-    ),
+  return sql`    ${cycleBounds(sql`select distinct cycle_year from dated`)},
     totals as materialized (
       select d.member_id, d.cycle_year, d.category, sum(d.points) as points, count(*)::int as contributions, max(d.occurred_at) as last_at
       from dated d join bounds b on b.cycle_year = d.cycle_year
@@ -194,6 +191,17 @@ export function standingsFromDated(): RawBuilder<unknown> {
         events = excluded.events, documentation = excluded.documentation, education = excluded.education,
         leadership = excluded.leadership, listed = excluded.listed, handle = excluded.handle, name = excluded.name
       returning 1
+    )`;
+}
+
+/**
+ * The CTE `bounds` (cycle_year, from_at, until_at): the instants each cycle year of `years` (a
+ * query of distinct cycle_year) covers, once per year rather than once per row.
+ */
+export function cycleBounds(years: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`bounds as materialized (
+      select y.cycle_year, b.from_at, b.until_at
+      from (${years}) y cross join lateral standings_cycle_bounds(y.cycle_year) b
     )`;
 }
 
